@@ -1,0 +1,78 @@
+"""Belgium's rules for reimbursed first-line psychological care, as a typed library.
+
+INAMI/RIZIV reimburses sessions with clinical psychologists and orthopedagogues
+through the mental-health networks. ``inami_ppl`` decides whether a session is
+reimbursable, explains refusals with stable reason codes, and computes what the
+patient pays and what the practitioner receives, from rule tables that carry their
+sources.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from inami_ppl.assess import assess, assess_history, next_allowed_date, patient_share, remaining
+from inami_ppl.decision import FORMAT_VERSION, Assessment, QuotaUse, Reason
+from inami_ppl.eligibility import networks_for
+from inami_ppl.errors import InamiPplError, InvalidInputError, OutOfCoverageError, RuleDataError
+from inami_ppl.messages import LANGUAGES, REASON_CODES
+from inami_ppl.model import (
+    Confidence,
+    Function,
+    Kind,
+    Modality,
+    Network,
+    Patient,
+    Role,
+    Session,
+    Setting,
+    Source,
+)
+from inami_ppl.periods import EpisodeWindow, TrailingWindow, age_on
+from inami_ppl.rulesets import Rules, Ruleset, RuleValue, default_rules, load_rules, ruleset_for
+from inami_ppl.tariffs import practitioner_fee
+
+try:
+    __version__ = version("inami-ppl")
+except PackageNotFoundError:  # pragma: no cover - only when run from a bare source tree
+    __version__ = "0.0.0"
+
+__all__ = [
+    "FORMAT_VERSION",
+    "LANGUAGES",
+    "REASON_CODES",
+    "Assessment",
+    "Confidence",
+    "EpisodeWindow",
+    "Function",
+    "InamiPplError",
+    "InvalidInputError",
+    "Kind",
+    "Modality",
+    "Network",
+    "OutOfCoverageError",
+    "Patient",
+    "QuotaUse",
+    "Reason",
+    "Role",
+    "RuleDataError",
+    "RuleValue",
+    "Rules",
+    "Ruleset",
+    "Session",
+    "Setting",
+    "Source",
+    "TrailingWindow",
+    "__version__",
+    "age_on",
+    "assess",
+    "assess_history",
+    "default_rules",
+    "load_rules",
+    "networks_for",
+    "next_allowed_date",
+    "patient_share",
+    "practitioner_fee",
+    "remaining",
+    "ruleset_for",
+]

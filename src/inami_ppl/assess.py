@@ -1,0 +1,307 @@
+"""Decisions on sessions: eligibility, quotas and tariffs brought together.
+
+:func:`assess`, :func:`assess_history`, :func:`remaining`, :func:`next_allowed_date`
+and :func:`patient_share` (``DESIGN.md``, public contract).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+
+import attrs
+
+from inami_ppl import eligibility, quotas
+from inami_ppl._tally import Tally
+from inami_ppl._validate import check_date, to_enum
+from inami_ppl.decision import Assessment, Reason
+from inami_ppl.errors import InvalidInputError, OutOfCoverageError
+from inami_ppl.model import Function, Network, Patient, Role, Session, Setting
+from inami_ppl.periods import ONE_DAY, WindowPolicy, birthday, window_policy
+from inami_ppl.rulesets import Rules, Ruleset, default_rules
+from inami_ppl.tariffs import fee_for, share_for
+
+__all__ = ["assess", "assess_history", "next_allowed_date", "patient_share", "remaining"]
+
+
+def _patient(value: object) -> Patient:
+    if not isinstance(value, Patient):
+        raise InvalidInputError("patient", value, "a Patient")
+    return value
+
+
+def _session(field: str, value: object) -> Session:
+    if not isinstance(value, Session):
+        raise InvalidInputError(field, value, "a Session")
+    return value
+
+
+def _sessions(field: str, values: object, rules: Rules) -> list[Session]:
+    """Check a history: an iterable of sessions, none before the covered period."""
+    if isinstance(values, str | bytes | Session) or not isinstance(values, Iterable):
+        raise InvalidInputError(field, values, "an iterable of Session")
+    out = []
+    for i, value in enumerate(values):
+        session = _session(f"{field}[{i}]", value)
+        if session.date < rules.coverage_start:
+            raise OutOfCoverageError(
+                f"{field}[{i}].date", session.date, f"a date on or after {rules.coverage_start}"
+            )
+        out.append(session)
+    return out
+
+
+def _policy(rules: Rules) -> WindowPolicy:
+    return window_policy(rules.window.policy, rules.window.months)
+
+
+def _judge(patient: Patient, session: Session, ruleset: Ruleset, tally: Tally) -> Assessment:
+    """Apply every rule of ``RULES.md`` §2-§8 to ``session`` against the window in ``tally``."""
+    if patient.birth_date > session.date:
+        raise InvalidInputError(
+            "birth_date", patient.birth_date, f"a date on or before {session.date.isoformat()}"
+        )
+    reasons: list[Reason] = [
+        *eligibility.check_age_network(patient, session, ruleset),
+        *eligibility.check_network_switch(patient, session, ruleset, tally),
+    ]
+    not_in_force = eligibility.check_function_in_force(session, ruleset)
+    reasons.extend(not_in_force)
+    if not not_in_force:
+        reasons.extend(quotas.check_maxima(session, ruleset, tally))
+        reasons.extend(quotas.check_combination(session, ruleset, tally))
+    reasons.extend(eligibility.check_day_limit(session, ruleset, tally))
+    if not not_in_force:
+        reasons.extend(eligibility.check_assessment(session, ruleset, tally))
+    reasons.extend(eligibility.check_video(session, ruleset, tally))
+    allowed = not reasons
+    uses = (
+        ()
+        if not_in_force
+        else quotas.quota_uses(session.kind, session.network, ruleset, tally, accepted=allowed)
+    )
+    if not allowed:
+        return Assessment(
+            session=session,
+            allowed=False,
+            reasons=tuple(reasons),
+            patient_share=None,
+            practitioner_fee=None,
+            insurer_share=None,
+            ruleset=ruleset.id,
+            unconfirmed=ruleset.unconfirmed,
+            quota=uses,
+        )
+    share = share_for(patient, session, ruleset, tally)
+    fee: Decimal | None = None
+    insurer: Decimal | None = None
+    sources = [share.source]
+    if session.setting is Setting.INDIVIDUAL:
+        fee, fee_source = fee_for(ruleset, Setting.INDIVIDUAL, Role.PSYCHOLOGIST)
+        insurer = fee - share.amount
+        sources.append(fee_source)
+    return Assessment(
+        session=session,
+        allowed=True,
+        reasons=(),
+        patient_share=share.amount,
+        practitioner_fee=fee,
+        insurer_share=insurer,
+        ruleset=ruleset.id,
+        unconfirmed=ruleset.unconfirmed,
+        quota=uses,
+        sources=tuple(sources),
+    )
+
+
+def assess(
+    patient: Patient,
+    history: Iterable[Session],
+    session: Session,
+    *,
+    rules: Rules | None = None,
+    accept_unconfirmed: bool = False,
+) -> Assessment:
+    """Decide whether ``session`` is reimbursed, given the patient's accepted ``history``.
+
+    ``history`` holds the patient's earlier accepted sessions in any order; sessions
+    dated after ``session.date`` are ignored. The decision lists every rule broken,
+    with reason codes in the order of ``DESIGN.md``.
+
+    >>> import datetime as dt
+    >>> from inami_ppl import Patient, Session
+    >>> patient = Patient(birth_date=dt.date(1990, 4, 2))
+    >>> first = Session(date=dt.date(2024, 5, 2), network="adults", function="support",
+    ...                 setting="individual")
+    >>> a = assess(patient, [], first)
+    >>> a.allowed, a.patient_share, a.practitioner_fee
+    (True, Decimal('0.00'), Decimal('81.74'))
+    >>> again = assess(patient, [first], first)
+    >>> again.codes
+    ('day.limit',)
+    >>> again.reasons[0].message("nl")
+    'Maar één terugbetaalde sessie per dag: er vond al een sessie plaats op 02-05-2024.'
+
+    Args:
+        patient: the patient.
+        history: earlier accepted sessions of this patient.
+        session: the session to decide.
+        rules: the rule tables to apply (default: those bundled with the package).
+        accept_unconfirmed: apply the last rules to a session after the covered
+            period instead of raising (the decision then says ``unconfirmed``).
+
+    Raises:
+        InvalidInputError: a value has the wrong type, or the birth date is after
+            the session.
+        OutOfCoverageError: a session is before the covered period, or after it
+            without ``accept_unconfirmed``.
+
+    """
+    rules = rules or default_rules()
+    patient = _patient(patient)
+    session = _session("session", session)
+    ruleset = rules.at(session.date, accept_unconfirmed=accept_unconfirmed)
+    earlier = _sessions("history", history, rules)
+    return _judge(patient, session, ruleset, Tally.of(_policy(rules), earlier, session.date))
+
+
+def assess_history(
+    patient: Patient,
+    sessions: Iterable[Session],
+    *,
+    rules: Rules | None = None,
+    accept_unconfirmed: bool = False,
+) -> list[Assessment]:
+    """Decide every session of a patient in date order (input order within one date).
+
+    Each session is judged against the sessions accepted before it; refused ones
+    never count. The result has the length and order of the date-sorted input. The
+    whole history costs one sort and one pass.
+
+    >>> import datetime as dt
+    >>> from inami_ppl import Patient, Session
+    >>> days = [dt.date(2022, 1, 3) + dt.timedelta(weeks=w) for w in range(9)]
+    >>> sessions = [Session(date=d, network="adults", function="first_line",
+    ...                     setting="individual") for d in days]
+    >>> [a.allowed for a in assess_history(Patient(birth_date=dt.date(1980, 1, 1)), sessions)]
+    [True, True, True, True, True, True, True, True, False]
+    """
+    rules = rules or default_rules()
+    patient = _patient(patient)
+    ordered = sorted(_sessions("sessions", sessions, rules), key=lambda s: s.date)
+    tally = Tally(_policy(rules))
+    out = []
+    for session in ordered:
+        ruleset = rules.at(session.date, accept_unconfirmed=accept_unconfirmed)
+        tally.move_to(session.date)
+        decision = _judge(patient, session, ruleset, tally)
+        if decision.allowed:
+            tally.add(session)
+        out.append(decision)
+    return out
+
+
+def patient_share(
+    patient: Patient,
+    history: Iterable[Session],
+    session: Session,
+    *,
+    rules: Rules | None = None,
+    accept_unconfirmed: bool = False,
+) -> Decimal:
+    """What the patient pays for ``session`` if it is accepted (``RULES.md`` §8).
+
+    >>> import datetime as dt
+    >>> from inami_ppl import Patient, Session
+    >>> s = Session(date=dt.date(2023, 3, 1), network="adults", function="first_line",
+    ...             setting="group")
+    >>> patient_share(Patient(birth_date=dt.date(1980, 1, 1)), [], s)
+    Decimal('2.50')
+    """
+    rules = rules or default_rules()
+    patient = _patient(patient)
+    session = _session("session", session)
+    ruleset = rules.at(session.date, accept_unconfirmed=accept_unconfirmed)
+    tally = Tally.of(_policy(rules), _sessions("history", history, rules), session.date)
+    if patient.birth_date > session.date:
+        raise InvalidInputError(
+            "birth_date", patient.birth_date, f"a date on or before {session.date.isoformat()}"
+        )
+    return share_for(patient, session, ruleset, tally).amount
+
+
+def remaining(
+    patient: Patient,
+    history: Iterable[Session],
+    on: dt.date,
+    network: Network | str,
+    *,
+    rules: Rules | None = None,
+    accept_unconfirmed: bool = False,
+) -> dict[tuple[Function, Setting], int | None]:
+    """How many more sessions of each kind the maxima allow in the window ending on ``on``.
+
+    For each (function, setting) of the rule set in force on ``on``: the sessions of
+    only that kind that still fit (``0`` where a combination rule blocks it), or
+    ``None`` where no maximum applies. Only quota rules count here: age, network
+    switch, one-a-day, assessment and video are ignored.
+
+    >>> import datetime as dt
+    >>> from inami_ppl import Patient, Session, Function, Setting
+    >>> s = Session(date=dt.date(2024, 5, 2), network="adults", function="support",
+    ...             setting="individual")
+    >>> left = remaining(Patient(birth_date=dt.date(1980, 1, 1)), [s], dt.date(2024, 6, 1),
+    ...                  "adults")
+    >>> left[(Function.SUPPORT, Setting.INDIVIDUAL)], left[(Function.TREATMENT, Setting.GROUP)]
+    (7, None)
+    """
+    rules = rules or default_rules()
+    _patient(patient)
+    check_date("on", on)
+    ruleset = rules.at(on, accept_unconfirmed=accept_unconfirmed)
+    tally = Tally.of(_policy(rules), _sessions("history", history, rules), on)
+    return quotas.remaining_by_kind(to_enum(Network, "network", network), ruleset, tally)
+
+
+def next_allowed_date(
+    patient: Patient,
+    history: Iterable[Session],
+    session: Session,
+    *,
+    rules: Rules | None = None,
+) -> dt.date | None:
+    """The earliest date on or after ``session.date`` on which the session would be accepted.
+
+    ``None`` when no date within the rules' coverage works. Only the dates where the
+    decision can change are tried: a session entering or leaving the window, the day
+    after a session, a birthday that opens or closes a network, a change of rules.
+
+    >>> import datetime as dt
+    >>> from inami_ppl import Patient, Session
+    >>> s = Session(date=dt.date(2024, 5, 2), network="adults", function="support",
+    ...             setting="individual")
+    >>> next_allowed_date(Patient(birth_date=dt.date(1980, 1, 1)), [s], s)
+    datetime.date(2024, 5, 3)
+    """
+    rules = rules or default_rules()
+    patient = _patient(patient)
+    session = _session("session", session)
+    rules.at(session.date)
+    earlier = sorted(_sessions("history", history, rules), key=lambda s: s.date)
+    policy = _policy(rules)
+    dates = [s.date for s in earlier]
+    candidates = {session.date, *rules.change_dates()}
+    for day in dates:
+        candidates.update((day, day + ONE_DAY, policy.leaves_on(day, dates)))
+    ruleset_ages = {rules.at(day).integer("age.adults.min") for day in rules.change_dates()}
+    ruleset_ages |= {
+        rules.at(day).integer("age.children_adolescents.max") + 1 for day in rules.change_dates()
+    }
+    candidates.update(birthday(patient.birth_date, age) for age in ruleset_ages)
+    for day in sorted(d for d in candidates if session.date <= d <= rules.coverage_end):
+        moved = attrs.evolve(session, date=day)
+        ruleset = rules.at(day)
+        if _judge(patient, moved, ruleset, Tally.of(policy, earlier, day)).allowed:
+            return day
+    return None

@@ -1,0 +1,150 @@
+"""Dates: age in completed years and the 12-month window (``RULES.md`` §2, §4).
+
+The window is a policy chosen by name in the rule tables (``[window] policy``), so
+that another anchoring is a data change: the quota and eligibility code only ever
+asks a policy which dates are in the window.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Sequence
+from typing import Protocol, final
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from inami_ppl._validate import check_date
+from inami_ppl.errors import InvalidInputError
+
+__all__ = ["EpisodeWindow", "TrailingWindow", "WindowPolicy", "add_months", "age_on"]
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Calendar-month arithmetic clamped to the month's end (``dateutil`` convention).
+
+    >>> add_months(dt.date(2024, 2, 29), -12)
+    datetime.date(2023, 2, 28)
+    """
+    result: dt.date = day + relativedelta(months=months)
+    return result
+
+
+def age_on(birth_date: dt.date, on: dt.date) -> int:
+    """Age in completed years on ``on`` (``RULES.md`` §2, [A]).
+
+    Someone born on 29 February turns a year older on 28 February in common years.
+
+    >>> age_on(dt.date(2000, 2, 29), dt.date(2024, 2, 28)), age_on(dt.date(2000, 2, 29),
+    ...                                                             dt.date(2023, 2, 28))
+    (23, 23)
+
+    Raises:
+        InvalidInputError: a value is not a ``date``, or ``birth_date`` is after ``on``.
+
+    """
+    check_date("birth_date", birth_date)
+    check_date("on", on)
+    if birth_date > on:
+        raise InvalidInputError("birth_date", birth_date, f"a date on or before {on.isoformat()}")
+    return relativedelta(on, birth_date).years
+
+
+def birthday(birth_date: dt.date, age: int) -> dt.date:
+    """The date on which someone born on ``birth_date`` reaches ``age``."""
+    return add_months(birth_date, 12 * age)
+
+
+class WindowPolicy(Protocol):
+    """Which accepted sessions count for a session on a given date.
+
+    ``earlier`` is the sorted list of the dates of the accepted sessions on or before
+    ``on``. For a fixed history, :meth:`first_day` never decreases when ``on`` grows.
+    """
+
+    def first_day(self, on: dt.date, earlier: Sequence[dt.date]) -> dt.date:
+        """First date (inclusive) of the window that ends on ``on``."""
+        ...  # pragma: no cover
+
+    def leaves_on(self, day: dt.date, earlier: Sequence[dt.date]) -> dt.date:
+        """First session date whose window no longer holds a session dated ``day``."""
+        ...  # pragma: no cover
+
+
+@final
+@attrs.frozen
+class TrailingWindow:
+    """Every session is checked against its own trailing months (``RULES.md`` §4, [A]).
+
+    For a session on ``D`` the window holds every ``t`` with ``D - months < t <= D``.
+
+    >>> TrailingWindow(12).first_day(dt.date(2024, 2, 29), [])
+    datetime.date(2023, 3, 1)
+    """
+
+    months: int = 12
+
+    def first_day(self, on: dt.date, earlier: Sequence[dt.date]) -> dt.date:
+        """First date of the window ending on ``on``."""
+        return add_months(on, -self.months) + ONE_DAY
+
+    def leaves_on(self, day: dt.date, earlier: Sequence[dt.date]) -> dt.date:
+        """First date whose window no longer holds ``day``.
+
+        >>> TrailingWindow(12).leaves_on(dt.date(2024, 2, 29), [])
+        datetime.date(2025, 3, 1)
+        """
+        candidate = add_months(day, self.months)
+        # Clamping to the month's end can keep ``day`` in the window one day longer.
+        while self.first_day(candidate, earlier) <= day:
+            candidate += ONE_DAY
+        return candidate
+
+
+@final
+@attrs.frozen
+class EpisodeWindow:
+    """A window opened by the first session of an episode and lasting ``months``.
+
+    The next accepted session after an episode's end opens a new one. An alternative
+    reading of "per period of 12 months" (``RULES.md`` §4), selectable with
+    ``policy = "episode"`` in the rule tables.
+
+    >>> EpisodeWindow(12).first_day(dt.date(2025, 3, 1), [dt.date(2024, 1, 10)])
+    datetime.date(2025, 3, 1)
+    """
+
+    months: int = 12
+
+    def _opening(self, on: dt.date, earlier: Sequence[dt.date]) -> dt.date:
+        opening = on
+        end = dt.date.min
+        for day in earlier[: bisect.bisect_right(earlier, on)]:
+            if day >= end:
+                opening = day
+                end = add_months(day, self.months)
+        return opening if on < end else on
+
+    def first_day(self, on: dt.date, earlier: Sequence[dt.date]) -> dt.date:
+        """First date of the episode that holds ``on``."""
+        return self._opening(on, earlier)
+
+    def leaves_on(self, day: dt.date, earlier: Sequence[dt.date]) -> dt.date:
+        """The end of the episode that holds ``day``."""
+        return add_months(self._opening(day, earlier), self.months)
+
+
+POLICIES: dict[str, type[TrailingWindow] | type[EpisodeWindow]] = {
+    "trailing": TrailingWindow,
+    "episode": EpisodeWindow,
+}
+
+
+def window_policy(name: str, months: int) -> WindowPolicy:
+    """Build the policy named in the rule tables."""
+    if name not in POLICIES:
+        raise InvalidInputError("window.policy", name, f"one of {', '.join(sorted(POLICIES))}")
+    return POLICIES[name](months)
