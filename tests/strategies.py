@@ -1,0 +1,3 @@
+"""Shared strategies."""
+
+X = 1

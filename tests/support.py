@@ -1,0 +1,45 @@
+"""Small builders shared by the rule tests: dates and sessions written as the rules read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from inami_ppl import Assessment, Patient, Session, assess_history
+
+
+def d(text: str) -> dt.date:
+    """A date from its ISO text."""
+    return dt.date.fromisoformat(text)
+
+
+ADULT = Patient(birth_date=d("1980-06-15"))
+ADULT_BIM = Patient(birth_date=d("1980-06-15"), preferential=True)
+CHILD = Patient(birth_date=d("2012-03-10"))
+
+
+def s(day: str, function: str, setting: str = "individual", network: str = "adults",
+      **fields: Any) -> Session:
+    """A session on ``day``."""
+    return Session(date=d(day), network=network, function=function, setting=setting, **fields)
+
+
+def weekly(start: str, count: int, function: str, setting: str = "individual",
+           network: str = "adults", **fields: Any) -> list[Session]:
+    """``count`` sessions a week apart from ``start``."""
+    first = d(start)
+    return [
+        Session(date=first + dt.timedelta(weeks=i), network=network, function=function,
+                setting=setting, **fields)
+        for i in range(count)
+    ]
+
+
+def allowed(patient: Patient, sessions: list[Session]) -> list[bool]:
+    """Whether each session of a history is accepted, in date order."""
+    return [a.allowed for a in assess_history(patient, sessions)]
+
+
+def last(patient: Patient, sessions: list[Session]) -> Assessment:
+    """The decision on the last session of a history (in date order)."""
+    return assess_history(patient, sessions)[-1]

@@ -1,0 +1,320 @@
+"""Networks and age, one network per window, function in force, one session a day,
+functional assessment, video (RULES.md §2, §3, §7)."""
+
+from __future__ import annotations
+
+import pytest
+from support import ADULT, CHILD, allowed, d, last, s
+
+from inami_ppl import (
+    InvalidInputError,
+    Network,
+    OutOfCoverageError,
+    Patient,
+    assess,
+    networks_for,
+)
+
+BOTH = frozenset(Network)
+CHILDREN = frozenset({Network.CHILDREN_ADOLESCENTS})
+ADULTS = frozenset({Network.ADULTS})
+
+
+# --- §2 networks and age -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expected", "birth", "on"),
+    [
+        (CHILDREN, "2009-05-10", "2024-05-09"),  # 14, the day before the 15th birthday
+        (BOTH, "2009-05-10", "2024-05-10"),  # 15th birthday: adults open
+        (BOTH, "2000-05-10", "2024-05-09"),  # 23, the day before the 24th birthday
+        (ADULTS, "2000-05-10", "2024-05-10"),  # 24th birthday: children network closed
+        (BOTH, "2000-02-29", "2024-02-28"),  # born 29 Feb: still 23 on 28 Feb 2024
+        (ADULTS, "2000-02-29", "2024-02-29"),
+        (ADULTS, "2001-02-28", "2025-02-28"),
+    ],
+)
+def test_networks_for_age_bounds(expected: frozenset[Network], birth: str, on: str) -> None:
+    assert expected == networks_for(d(birth), d(on))
+
+
+def test_networks_for_rejects_birth_after_the_date() -> None:
+    with pytest.raises(InvalidInputError, match="birth_date"):
+        networks_for(d("2024-01-02"), d("2024-01-01"))
+
+
+def test_networks_for_rejects_dates_before_coverage() -> None:
+    with pytest.raises(OutOfCoverageError):
+        networks_for(d("2000-01-01"), d("2021-08-31"))
+
+
+def test_age_network_refuses_an_adult_network_session_at_14() -> None:
+    decision = assess(CHILD, [], s("2024-05-02", "support", network="adults"))
+    assert ("age.network",) == decision.codes
+    assert ("age", "12") in decision.reasons[0].params
+
+
+def test_age_network_refuses_the_children_network_from_the_24th_birthday() -> None:
+    patient = Patient(birth_date=d("2000-05-10"))
+    day_before = assess(patient, [], s("2024-05-09", "support", network="children_adolescents"))
+    birthday = assess(patient, [], s("2024-05-10", "support", network="children_adolescents"))
+    assert day_before.allowed
+    assert ("age.network",) == birthday.codes
+
+
+def test_age_network_accepts_either_network_from_15_to_23() -> None:
+    patient = Patient(birth_date=d("2005-01-01"))
+    for network in Network:
+        assert assess(patient, [], s("2024-05-02", "support", network=network.value)).allowed
+
+
+def test_birth_date_after_the_session_is_an_error() -> None:
+    with pytest.raises(InvalidInputError, match="birth_date"):
+        assess(Patient(birth_date=d("2024-06-01")), [], s("2024-05-02", "support"))
+
+
+# --- §2 one network per window -------------------------------------------------------
+
+
+def test_network_switch_is_refused_while_the_other_network_is_in_the_window() -> None:
+    young = Patient(birth_date=d("2004-01-01"))
+    history = [
+        s("2024-05-02", "support", network="children_adolescents"),
+        s("2024-06-03", "support", network="adults"),
+    ]
+    decision = last(young, history)
+    assert ("network.switch",) == decision.codes
+    params = dict(decision.reasons[0].params)
+    assert "children_adolescents" == params["other_network"]
+    assert "2024-05-02" == params["last_date"]
+    assert "2025-05-02" == params["frees_on"]
+
+
+def test_network_switch_is_allowed_once_the_other_network_left_the_window() -> None:
+    young = Patient(birth_date=d("2004-01-01"))
+    history = [
+        s("2024-05-02", "support", network="children_adolescents"),
+        s("2025-05-02", "support", network="adults"),
+    ]
+    assert [True, True] == allowed(young, history)
+
+
+def test_forced_network_switch_at_24_is_allowed() -> None:
+    patient = Patient(birth_date=d("2000-09-20"))
+    history = [
+        s("2024-06-03", "support", network="children_adolescents"),
+        s("2024-09-19", "support", network="children_adolescents"),
+        s("2024-09-20", "support", network="adults"),  # 24th birthday: moving is forced
+    ]
+    assert [True, True, True] == allowed(patient, history)
+
+
+def test_network_switch_frees_on_the_24th_birthday_when_that_comes_first() -> None:
+    patient = Patient(birth_date=d("2000-09-20"))
+    history = [
+        s("2024-06-03", "support", network="children_adolescents"),
+        s("2024-07-01", "support", network="adults"),
+    ]
+    decision = last(patient, history)
+    assert "2024-09-20" == dict(decision.reasons[0].params)["frees_on"]
+
+
+def test_network_switch_back_to_children_is_refused_before_24() -> None:
+    patient = Patient(birth_date=d("2003-01-01"))
+    history = [
+        s("2024-05-02", "support", network="adults"),
+        s("2024-06-03", "support", network="children_adolescents"),
+    ]
+    assert ("network.switch",) == last(patient, history).codes
+
+
+# --- §3 function in force ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "function", "setting"),
+    [
+        ("2024-04-01", "first_line", "individual"),
+        ("2024-05-02", "specialized", "individual"),
+        ("2024-04-01", "specialized", "group"),
+        ("2024-03-31", "support", "individual"),
+        ("2023-05-02", "support", "individual"),
+        ("2024-03-31", "treatment", "group"),
+        ("2024-03-31", "community", "group"),
+        ("2024-03-31", "co_consultation", "individual"),
+    ],
+)
+def test_function_not_in_force_on_the_date(day: str, function: str, setting: str) -> None:
+    decision = assess(ADULT, [], s(day, function, setting, functional_assessment=True))
+    assert ("function.not_in_force",) == decision.codes
+
+
+@pytest.mark.parametrize(
+    ("day", "function", "setting"),
+    [
+        ("2021-09-01", "first_line", "individual"),
+        ("2024-03-31", "first_line", "group"),
+        ("2024-03-31", "specialized", "individual"),
+        ("2024-04-01", "support", "individual"),
+        ("2024-04-01", "treatment", "group"),
+        ("2024-04-01", "community", "group"),
+        ("2024-04-01", "co_consultation", "individual"),
+    ],
+)
+def test_function_in_force_on_the_date(day: str, function: str, setting: str) -> None:
+    assert assess(ADULT, [], s(day, function, setting, functional_assessment=True)).allowed
+
+
+def test_session_before_2021_09_01_is_out_of_coverage() -> None:
+    with pytest.raises(OutOfCoverageError, match="date"):
+        assess(ADULT, [], s("2021-08-31", "first_line"))
+
+
+def test_not_in_force_skips_the_quota_and_assessment_rules() -> None:
+    history = [s("2024-05-02", "treatment", functional_assessment=True)]
+    decision = assess(ADULT, history, s("2024-05-02", "specialized"))
+    assert ("function.not_in_force", "day.limit") == decision.codes
+    assert () == decision.quota
+
+
+# --- §7 one session a day ------------------------------------------------------------
+
+
+def test_day_limit_refuses_a_second_session_the_same_day() -> None:
+    history = [s("2024-05-02", "support"), s("2024-05-02", "support", "group")]
+    assert [True, False] == allowed(ADULT, history)
+    assert ("day.limit",) == last(ADULT, history).codes
+
+
+def test_day_limit_does_not_apply_to_sessions_with_the_context() -> None:
+    history = [s("2024-05-02", "support"), s("2024-05-02", "support", with_context=True)]
+    assert [True, True] == allowed(ADULT, history)
+
+
+def test_day_limit_does_not_count_sessions_with_the_context() -> None:
+    history = [
+        s("2022-05-02", "first_line", with_context=True),
+        s("2022-05-02", "first_line", "group"),
+    ]
+    assert [True, True] == allowed(ADULT, history)
+
+
+def test_day_limit_allows_the_next_day() -> None:
+    history = [s("2024-05-02", "support"), s("2024-05-03", "support")]
+    assert [True, True] == allowed(ADULT, history)
+
+
+# --- §7 functional assessment --------------------------------------------------------
+
+
+@pytest.mark.parametrize(("day", "function"), [("2023-05-02", "specialized"),
+                                               ("2024-05-02", "treatment")])
+def test_assessment_missing_refuses_care_without_a_functional_assessment(
+    day: str, function: str
+) -> None:
+    decision = assess(ADULT, [], s(day, function))
+    assert ("assessment.missing",) == decision.codes
+
+
+@pytest.mark.parametrize(("day", "function"), [("2023-05-02", "specialized"),
+                                               ("2024-05-02", "treatment")])
+def test_assessment_carried_by_the_session_itself(day: str, function: str) -> None:
+    assert assess(ADULT, [], s(day, function, functional_assessment=True)).allowed
+
+
+def test_assessment_carried_by_an_earlier_session_of_the_same_function_in_the_window() -> None:
+    history = [
+        s("2022-05-02", "specialized", functional_assessment=True),
+        s("2023-05-01", "specialized"),  # still in the window of 2022-05-02
+        s("2023-05-02", "specialized"),  # 2022-05-02 left the window, 2023-05-01 has none
+    ]
+    assert [True, True, False] == allowed(ADULT, history)
+    assert ("assessment.missing",) == last(ADULT, history).codes
+
+
+def test_assessment_of_another_function_does_not_count() -> None:
+    history = [
+        s("2024-05-02", "support", functional_assessment=True),
+        s("2024-05-09", "treatment"),
+    ]
+    assert ("assessment.missing",) == last(ADULT, history).codes
+
+
+# --- §7 video after an in-person session ---------------------------------------------
+
+
+def test_video_first_in_person_refuses_a_first_video_session() -> None:
+    decision = assess(ADULT, [], s("2024-05-02", "support", modality="video"))
+    assert ("video.first_in_person",) == decision.codes
+
+
+@pytest.mark.parametrize("day", ["2023-05-02", "2024-05-02"])
+def test_video_after_an_in_person_session_is_accepted(day: str) -> None:
+    function = "first_line" if day < "2024" else "support"
+    history = [s(day, function, "group", modality="home"), s(day, function, modality="video",
+                                                             with_context=True)]
+    assert [True, True] == allowed(ADULT, history)
+
+
+def test_video_needs_an_in_person_session_with_the_same_provider() -> None:
+    history = [
+        s("2024-05-02", "support", provider="A"),
+        s("2024-05-09", "support", modality="video", provider="B"),
+        s("2024-05-16", "support", modality="video", provider="A"),
+        s("2024-05-23", "support", modality="video"),
+    ]
+    assert [True, False, True, True] == allowed(ADULT, history)
+
+
+def test_video_after_an_in_person_session_without_provider_is_accepted() -> None:
+    history = [
+        s("2024-05-02", "support"),
+        s("2024-05-09", "support", modality="video", provider="B"),
+    ]
+    assert [True, True] == allowed(ADULT, history)
+
+
+def test_video_in_person_session_may_be_outside_the_window() -> None:
+    history = [
+        s("2022-05-02", "first_line", provider="A"),
+        s("2024-05-09", "support", modality="video", provider="A"),
+    ]
+    assert [True, True] == allowed(ADULT, history)
+
+
+def test_a_refused_in_person_session_does_not_open_video() -> None:
+    history = [
+        s("2024-05-02", "treatment", provider="A"),  # refused: no assessment
+        s("2024-05-09", "support", modality="video", provider="A"),
+    ]
+    assert [False, False] == allowed(ADULT, history)
+
+
+# --- order of reasons ----------------------------------------------------------------
+
+
+def test_refusal_lists_every_rule_broken_in_the_contract_order() -> None:
+    child = Patient(birth_date=d("2012-01-01"))
+    history = [s("2024-05-02", "support", network="children_adolescents", provider="Y")]
+    session = s("2024-05-02", "treatment", network="adults", modality="video", provider="X")
+    decision = assess(child, history, session)
+    assert (
+        "age.network",
+        "network.switch",
+        "day.limit",
+        "assessment.missing",
+        "video.first_in_person",
+    ) == decision.codes
+    assert decision.patient_share is None
+    assert decision.practitioner_fee is None
+    assert decision.insurer_share is None
+
+
+def test_refusal_lists_quota_reasons_between_function_and_day_rules() -> None:
+    history = [
+        *[s(f"2024-05-{day:02d}", "support") for day in range(1, 9)],
+        s("2024-05-20", "treatment", functional_assessment=True),
+    ]
+    decision = assess(ADULT, history, s("2024-05-20", "support"))
+    assert ("quota.exceeded", "quota.combination", "day.limit") == decision.codes

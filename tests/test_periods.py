@@ -1,0 +1,92 @@
+"""Age and the 12-month window (RULES.md §2, §4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from support import d
+
+from inami_ppl import EpisodeWindow, InvalidInputError, TrailingWindow, age_on
+from inami_ppl.periods import add_months, window_policy
+
+
+@pytest.mark.parametrize(
+    ("expected", "birth", "on"),
+    [
+        (23, "2000-06-15", "2024-06-14"),
+        (24, "2000-06-15", "2024-06-15"),
+        (0, "2024-01-01", "2024-01-01"),
+        # Born on 29 February: the birthday is 28 February in common years [A].
+        (22, "2000-02-29", "2023-02-27"),
+        (23, "2000-02-29", "2023-02-28"),
+        (24, "2000-02-29", "2024-02-29"),
+        (23, "2000-02-29", "2024-02-28"),
+    ],
+)
+def test_age_is_completed_years_on_the_date(expected: int, birth: str, on: str) -> None:
+    assert expected == age_on(d(birth), d(on))
+
+
+def test_age_on_rejects_a_birth_after_the_date() -> None:
+    with pytest.raises(InvalidInputError, match="birth_date"):
+        age_on(d("2024-01-02"), d("2024-01-01"))
+
+
+def test_age_on_rejects_a_datetime() -> None:
+    with pytest.raises(InvalidInputError, match="on"):
+        age_on(d("2000-01-01"), dt.datetime(2024, 1, 1))  # noqa: DTZ001
+
+
+@pytest.mark.parametrize(
+    ("expected_first_day", "on"),
+    [
+        ("2023-03-01", "2024-02-29"),
+        ("2024-03-02", "2025-03-01"),
+        ("2023-05-03", "2024-05-02"),
+        ("2024-02-29", "2025-02-28"),
+    ],
+)
+def test_trailing_window_holds_dates_after_d_minus_12_months(
+    expected_first_day: str, on: str
+) -> None:
+    assert d(expected_first_day) == TrailingWindow(12).first_day(d(on), [])
+
+
+@pytest.mark.parametrize(
+    ("expected", "day"),
+    [
+        ("2025-05-02", "2024-05-02"),
+        # 2024-02-29 is still in the window of 2025-02-28 (whose window opens on 2024-02-29).
+        ("2025-03-01", "2024-02-29"),
+        ("2024-02-28", "2023-02-28"),
+        ("2025-01-31", "2024-01-31"),
+    ],
+)
+def test_a_session_leaves_the_window_12_months_later(expected: str, day: str) -> None:
+    policy = TrailingWindow(12)
+    leaves = policy.leaves_on(d(day), [])
+    assert d(expected) == leaves
+    assert policy.first_day(leaves, []) > d(day)
+    assert policy.first_day(leaves - dt.timedelta(days=1), []) <= d(day)
+
+
+def test_month_arithmetic_clamps_to_month_end() -> None:
+    assert d("2023-02-28") == add_months(d("2024-02-29"), -12)
+    assert d("2024-02-29") == add_months(d("2024-01-31"), 1)
+
+
+def test_episode_window_opens_with_the_first_session_and_lasts_12_months() -> None:
+    policy = EpisodeWindow(12)
+    earlier = [d("2024-01-10"), d("2024-06-01"), d("2025-01-20")]
+    assert d("2024-01-10") == policy.first_day(d("2025-01-09"), earlier)
+    assert d("2025-01-20") == policy.first_day(d("2025-01-20"), earlier)
+    assert d("2025-01-10") == policy.leaves_on(d("2024-06-01"), earlier)
+    assert d("2026-01-20") == policy.leaves_on(d("2025-01-20"), earlier)
+
+
+def test_window_policy_is_chosen_by_name() -> None:
+    assert TrailingWindow(12) == window_policy("trailing", 12)
+    assert EpisodeWindow(6) == window_policy("episode", 6)
+    with pytest.raises(InvalidInputError, match="window.policy"):
+        window_policy("calendar_year", 12)
