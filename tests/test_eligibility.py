@@ -12,6 +12,7 @@ from inami_ppl import (
     OutOfCoverageError,
     Patient,
     assess,
+    default_rules,
     networks_for,
 )
 
@@ -318,3 +319,37 @@ def test_refusal_lists_quota_reasons_between_function_and_day_rules() -> None:
     ]
     decision = assess(ADULT, history, s("2024-05-20", "support"))
     assert ("quota.exceeded", "quota.combination", "day.limit") == decision.codes
+
+
+# --- the rules are data: switching a rule off is a table change ----------------------
+
+
+def test_network_switch_can_be_switched_off_in_the_tables() -> None:
+    rules = default_rules().with_overrides({"network.one_per_window": False})
+    young = Patient(birth_date=d("2004-01-01"))
+    history = [s("2024-05-02", "support", network="children_adolescents")]
+    assert assess(young, history, s("2024-06-03", "support"), rules=rules).allowed
+
+
+def test_forced_switch_exception_can_be_switched_off_in_the_tables() -> None:
+    rules = default_rules().with_overrides({"network.forced_switch_allowed": False})
+    patient = Patient(birth_date=d("2000-09-20"))
+    history = [s("2024-06-03", "support", network="children_adolescents")]
+    decision = assess(patient, history, s("2024-09-20", "support"), rules=rules)
+    assert ("network.switch",) == decision.codes
+    assert "2025-06-03" == dict(decision.reasons[0].params)["frees_on"]
+
+
+def test_day_limit_counts_every_session_of_the_day_in_the_history() -> None:
+    rules = default_rules().with_overrides({"day.max_sessions": 2})
+    history = [s("2024-05-02", "support"), s("2024-05-02", "support", "group")]
+    decision = assess(ADULT, history, s("2024-05-02", "community", "group"), rules=rules)
+    assert ("day.limit",) == decision.codes
+
+
+def test_group_sessions_leave_the_window_like_the_others() -> None:
+    history = [
+        s("2022-05-02", "first_line", "group"),
+        s("2023-05-02", "specialized", "group", functional_assessment=True),
+    ]
+    assert [True, True] == allowed(ADULT, history)
