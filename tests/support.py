@@ -18,19 +18,31 @@ ADULT_BIM = Patient(birth_date=d("1980-06-15"), preferential=True)
 CHILD = Patient(birth_date=d("2012-03-10"))
 
 
-def s(day: str, function: str, setting: str = "individual", network: str = "adults",
-      **fields: Any) -> Session:
+def s(
+    day: str, function: str, setting: str = "individual", network: str = "adults", **fields: Any
+) -> Session:
     """A session on ``day``."""
     return Session(date=d(day), network=network, function=function, setting=setting, **fields)
 
 
-def weekly(start: str, count: int, function: str, setting: str = "individual",
-           network: str = "adults", **fields: Any) -> list[Session]:
+def weekly(
+    start: str,
+    count: int,
+    function: str,
+    setting: str = "individual",
+    network: str = "adults",
+    **fields: Any,
+) -> list[Session]:
     """``count`` sessions a week apart from ``start``."""
     first = d(start)
     return [
-        Session(date=first + dt.timedelta(weeks=i), network=network, function=function,
-                setting=setting, **fields)
+        Session(
+            date=first + dt.timedelta(weeks=i),
+            network=network,
+            function=function,
+            setting=setting,
+            **fields,
+        )
         for i in range(count)
     ]
 

@@ -7,7 +7,6 @@ from typing import Any
 
 import attrs
 import pytest
-from support import ADULT, CHILD, allowed, d, s, weekly
 
 from inami_ppl import (
     InvalidInputError,
@@ -21,6 +20,7 @@ from inami_ppl import (
     remaining,
 )
 from inami_ppl.rulesets import WindowSpec
+from support import ADULT, CHILD, allowed, d, s, weekly
 
 # --- history handling ----------------------------------------------------------------
 
@@ -32,7 +32,7 @@ def test_history_after_the_session_date_is_ignored() -> None:
 
 def test_history_sessions_on_the_same_date_count() -> None:
     decision = assess(ADULT, [s("2024-05-02", "support")], s("2024-05-02", "support", "group"))
-    assert ("day.limit",) == decision.codes
+    assert decision.codes == ("day.limit",)
 
 
 def test_assess_history_returns_decisions_in_date_order_input_order_within_a_date() -> None:
@@ -41,12 +41,12 @@ def test_assess_history_returns_decisions_in_date_order_input_order_within_a_dat
     c = s("2024-05-02", "support")
     decisions = assess_history(ADULT, [a, b, c])
     assert [b, c, a] == [x.session for x in decisions]
-    assert [True, False, True] == [x.allowed for x in decisions]
+    assert [x.allowed for x in decisions] == [True, False, True]
 
 
 def test_accepted_decision_carries_ruleset_and_sources() -> None:
     decision = assess(ADULT, [], s("2023-05-02", "first_line"))
-    assert "2021" == decision.ruleset
+    assert decision.ruleset == "2021"
     assert {"inami-ppl-2021", "press-2021-fees"} == {src.key for src in decision.sources}
 
 
@@ -105,14 +105,14 @@ def test_session_after_the_covered_period_with_unconfirmed_rules_says_so() -> No
     assert not last_day.unconfirmed
     assert after.unconfirmed
     assert after.allowed
-    assert "2024" == after.ruleset
+    assert after.ruleset == "2024"
     assert last_day.practitioner_fee == after.practitioner_fee
 
 
 def test_unconfirmed_rules_for_share_history_and_remaining() -> None:
     late = s("2028-02-01", "support")
     assert patient_share(ADULT, [], late, accept_unconfirmed=True) is not None
-    assert [True] == [a.allowed for a in assess_history(ADULT, [late], accept_unconfirmed=True)]
+    assert [a.allowed for a in assess_history(ADULT, [late], accept_unconfirmed=True)] == [True]
     assert remaining(ADULT, [late], d("2028-03-01"), "adults", accept_unconfirmed=True)
 
 
@@ -159,7 +159,10 @@ def test_next_allowed_date_when_the_patient_turns_15() -> None:
 
 
 def test_next_allowed_date_is_none_when_no_date_in_coverage_works() -> None:
-    assert next_allowed_date(ADULT, [], s("2024-05-02", "support", network="children_adolescents")) is None
+    assert (
+        next_allowed_date(ADULT, [], s("2024-05-02", "support", network="children_adolescents"))
+        is None
+    )
     assert next_allowed_date(ADULT, [], s("2023-05-02", "specialized")) is None
 
 
@@ -180,22 +183,22 @@ def test_an_episode_window_changes_decisions_without_touching_the_quota_code() -
         s("2023-01-04", "first_line"),
     ]
     # Trailing window of 2023-01-04: 2022-01-10 .. 2022-02-21 (7) and 2023-01-03 make 8.
-    assert [True] * 9 + [False] == allowed(ADULT, sessions)
+    assert allowed(ADULT, sessions) == [True] * 9 + [False]
     # Episode window: the episode opened on 2022-01-03 ended; 2023-01-03 opened a new one.
-    assert [True] * 10 == [a.allowed for a in assess_history(ADULT, sessions, rules=episode)]
+    assert [a.allowed for a in assess_history(ADULT, sessions, rules=episode)] == [True] * 10
     assert isinstance(episode.window, WindowSpec)
 
 
 def test_children_network_patient_can_be_assessed_through_the_whole_flow() -> None:
     sessions = weekly("2024-05-06", 11, "support", network="children_adolescents")
     decisions = assess_history(CHILD, sessions)
-    assert [True] * 10 + [False] == [a.allowed for a in decisions]
+    assert [a.allowed for a in decisions] == [True] * 10 + [False]
     assert all(a.patient_share == 0 for a in decisions if a.allowed)
 
 
 def test_dates_are_plain_dates() -> None:
-    with pytest.raises(InvalidInputError):
+    moment = dt.datetime(2024, 5, 2, tzinfo=dt.UTC)
+    with pytest.raises(InvalidInputError, match="date"):
         s("2024-05-02", "support").__class__(
-            date=dt.datetime(2024, 5, 2), network="adults", function="support",  # noqa: DTZ001
-            setting="individual",
+            date=moment, network="adults", function="support", setting="individual"
         )

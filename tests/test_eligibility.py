@@ -4,7 +4,6 @@ functional assessment, video (RULES.md §2, §3, §7)."""
 from __future__ import annotations
 
 import pytest
-from support import ADULT, CHILD, allowed, d, last, s
 
 from inami_ppl import (
     InvalidInputError,
@@ -15,6 +14,7 @@ from inami_ppl import (
     default_rules,
     networks_for,
 )
+from support import ADULT, CHILD, allowed, d, last, s
 
 BOTH = frozenset(Network)
 CHILDREN = frozenset({Network.CHILDREN_ADOLESCENTS})
@@ -52,7 +52,7 @@ def test_networks_for_rejects_dates_before_coverage() -> None:
 
 def test_age_network_refuses_an_adult_network_session_at_14() -> None:
     decision = assess(CHILD, [], s("2024-05-02", "support", network="adults"))
-    assert ("age.network",) == decision.codes
+    assert decision.codes == ("age.network",)
     assert ("age", "12") in decision.reasons[0].params
 
 
@@ -61,7 +61,7 @@ def test_age_network_refuses_the_children_network_from_the_24th_birthday() -> No
     day_before = assess(patient, [], s("2024-05-09", "support", network="children_adolescents"))
     birthday = assess(patient, [], s("2024-05-10", "support", network="children_adolescents"))
     assert day_before.allowed
-    assert ("age.network",) == birthday.codes
+    assert birthday.codes == ("age.network",)
 
 
 def test_age_network_accepts_either_network_from_15_to_23() -> None:
@@ -85,11 +85,11 @@ def test_network_switch_is_refused_while_the_other_network_is_in_the_window() ->
         s("2024-06-03", "support", network="adults"),
     ]
     decision = last(young, history)
-    assert ("network.switch",) == decision.codes
+    assert decision.codes == ("network.switch",)
     params = dict(decision.reasons[0].params)
-    assert "children_adolescents" == params["other_network"]
-    assert "2024-05-02" == params["last_date"]
-    assert "2025-05-02" == params["frees_on"]
+    assert params["other_network"] == "children_adolescents"
+    assert params["last_date"] == "2024-05-02"
+    assert params["frees_on"] == "2025-05-02"
 
 
 def test_network_switch_is_allowed_once_the_other_network_left_the_window() -> None:
@@ -98,7 +98,7 @@ def test_network_switch_is_allowed_once_the_other_network_left_the_window() -> N
         s("2024-05-02", "support", network="children_adolescents"),
         s("2025-05-02", "support", network="adults"),
     ]
-    assert [True, True] == allowed(young, history)
+    assert allowed(young, history) == [True, True]
 
 
 def test_forced_network_switch_at_24_is_allowed() -> None:
@@ -108,7 +108,7 @@ def test_forced_network_switch_at_24_is_allowed() -> None:
         s("2024-09-19", "support", network="children_adolescents"),
         s("2024-09-20", "support", network="adults"),  # 24th birthday: moving is forced
     ]
-    assert [True, True, True] == allowed(patient, history)
+    assert allowed(patient, history) == [True, True, True]
 
 
 def test_network_switch_frees_on_the_24th_birthday_when_that_comes_first() -> None:
@@ -118,7 +118,7 @@ def test_network_switch_frees_on_the_24th_birthday_when_that_comes_first() -> No
         s("2024-07-01", "support", network="adults"),
     ]
     decision = last(patient, history)
-    assert "2024-09-20" == dict(decision.reasons[0].params)["frees_on"]
+    assert dict(decision.reasons[0].params)["frees_on"] == "2024-09-20"
 
 
 def test_network_switch_back_to_children_is_refused_before_24() -> None:
@@ -127,7 +127,7 @@ def test_network_switch_back_to_children_is_refused_before_24() -> None:
         s("2024-05-02", "support", network="adults"),
         s("2024-06-03", "support", network="children_adolescents"),
     ]
-    assert ("network.switch",) == last(patient, history).codes
+    assert last(patient, history).codes == ("network.switch",)
 
 
 # --- §3 function in force ------------------------------------------------------------
@@ -148,7 +148,7 @@ def test_network_switch_back_to_children_is_refused_before_24() -> None:
 )
 def test_function_not_in_force_on_the_date(day: str, function: str, setting: str) -> None:
     decision = assess(ADULT, [], s(day, function, setting, functional_assessment=True))
-    assert ("function.not_in_force",) == decision.codes
+    assert decision.codes == ("function.not_in_force",)
 
 
 @pytest.mark.parametrize(
@@ -175,8 +175,8 @@ def test_session_before_2021_09_01_is_out_of_coverage() -> None:
 def test_not_in_force_skips_the_quota_and_assessment_rules() -> None:
     history = [s("2024-05-02", "treatment", functional_assessment=True)]
     decision = assess(ADULT, history, s("2024-05-02", "specialized"))
-    assert ("function.not_in_force", "day.limit") == decision.codes
-    assert () == decision.quota
+    assert decision.codes == ("function.not_in_force", "day.limit")
+    assert decision.quota == ()
 
 
 # --- §7 one session a day ------------------------------------------------------------
@@ -184,13 +184,13 @@ def test_not_in_force_skips_the_quota_and_assessment_rules() -> None:
 
 def test_day_limit_refuses_a_second_session_the_same_day() -> None:
     history = [s("2024-05-02", "support"), s("2024-05-02", "support", "group")]
-    assert [True, False] == allowed(ADULT, history)
-    assert ("day.limit",) == last(ADULT, history).codes
+    assert allowed(ADULT, history) == [True, False]
+    assert last(ADULT, history).codes == ("day.limit",)
 
 
 def test_day_limit_does_not_apply_to_sessions_with_the_context() -> None:
     history = [s("2024-05-02", "support"), s("2024-05-02", "support", with_context=True)]
-    assert [True, True] == allowed(ADULT, history)
+    assert allowed(ADULT, history) == [True, True]
 
 
 def test_day_limit_does_not_count_sessions_with_the_context() -> None:
@@ -198,28 +198,30 @@ def test_day_limit_does_not_count_sessions_with_the_context() -> None:
         s("2022-05-02", "first_line", with_context=True),
         s("2022-05-02", "first_line", "group"),
     ]
-    assert [True, True] == allowed(ADULT, history)
+    assert allowed(ADULT, history) == [True, True]
 
 
 def test_day_limit_allows_the_next_day() -> None:
     history = [s("2024-05-02", "support"), s("2024-05-03", "support")]
-    assert [True, True] == allowed(ADULT, history)
+    assert allowed(ADULT, history) == [True, True]
 
 
 # --- §7 functional assessment --------------------------------------------------------
 
 
-@pytest.mark.parametrize(("day", "function"), [("2023-05-02", "specialized"),
-                                               ("2024-05-02", "treatment")])
+@pytest.mark.parametrize(
+    ("day", "function"), [("2023-05-02", "specialized"), ("2024-05-02", "treatment")]
+)
 def test_assessment_missing_refuses_care_without_a_functional_assessment(
     day: str, function: str
 ) -> None:
     decision = assess(ADULT, [], s(day, function))
-    assert ("assessment.missing",) == decision.codes
+    assert decision.codes == ("assessment.missing",)
 
 
-@pytest.mark.parametrize(("day", "function"), [("2023-05-02", "specialized"),
-                                               ("2024-05-02", "treatment")])
+@pytest.mark.parametrize(
+    ("day", "function"), [("2023-05-02", "specialized"), ("2024-05-02", "treatment")]
+)
 def test_assessment_carried_by_the_session_itself(day: str, function: str) -> None:
     assert assess(ADULT, [], s(day, function, functional_assessment=True)).allowed
 
@@ -230,8 +232,8 @@ def test_assessment_carried_by_an_earlier_session_of_the_same_function_in_the_wi
         s("2023-05-01", "specialized"),  # still in the window of 2022-05-02
         s("2023-05-02", "specialized"),  # 2022-05-02 left the window, 2023-05-01 has none
     ]
-    assert [True, True, False] == allowed(ADULT, history)
-    assert ("assessment.missing",) == last(ADULT, history).codes
+    assert allowed(ADULT, history) == [True, True, False]
+    assert last(ADULT, history).codes == ("assessment.missing",)
 
 
 def test_assessment_of_another_function_does_not_count() -> None:
@@ -239,7 +241,7 @@ def test_assessment_of_another_function_does_not_count() -> None:
         s("2024-05-02", "support", functional_assessment=True),
         s("2024-05-09", "treatment"),
     ]
-    assert ("assessment.missing",) == last(ADULT, history).codes
+    assert last(ADULT, history).codes == ("assessment.missing",)
 
 
 # --- §7 video after an in-person session ---------------------------------------------
@@ -247,15 +249,17 @@ def test_assessment_of_another_function_does_not_count() -> None:
 
 def test_video_first_in_person_refuses_a_first_video_session() -> None:
     decision = assess(ADULT, [], s("2024-05-02", "support", modality="video"))
-    assert ("video.first_in_person",) == decision.codes
+    assert decision.codes == ("video.first_in_person",)
 
 
 @pytest.mark.parametrize("day", ["2023-05-02", "2024-05-02"])
 def test_video_after_an_in_person_session_is_accepted(day: str) -> None:
     function = "first_line" if day < "2024" else "support"
-    history = [s(day, function, "group", modality="home"), s(day, function, modality="video",
-                                                             with_context=True)]
-    assert [True, True] == allowed(ADULT, history)
+    history = [
+        s(day, function, "group", modality="home"),
+        s(day, function, modality="video", with_context=True),
+    ]
+    assert allowed(ADULT, history) == [True, True]
 
 
 def test_video_needs_an_in_person_session_with_the_same_provider() -> None:
@@ -265,7 +269,7 @@ def test_video_needs_an_in_person_session_with_the_same_provider() -> None:
         s("2024-05-16", "support", modality="video", provider="A"),
         s("2024-05-23", "support", modality="video"),
     ]
-    assert [True, False, True, True] == allowed(ADULT, history)
+    assert allowed(ADULT, history) == [True, False, True, True]
 
 
 def test_video_after_an_in_person_session_without_provider_is_accepted() -> None:
@@ -273,7 +277,7 @@ def test_video_after_an_in_person_session_without_provider_is_accepted() -> None
         s("2024-05-02", "support"),
         s("2024-05-09", "support", modality="video", provider="B"),
     ]
-    assert [True, True] == allowed(ADULT, history)
+    assert allowed(ADULT, history) == [True, True]
 
 
 def test_video_in_person_session_may_be_outside_the_window() -> None:
@@ -281,7 +285,7 @@ def test_video_in_person_session_may_be_outside_the_window() -> None:
         s("2022-05-02", "first_line", provider="A"),
         s("2024-05-09", "support", modality="video", provider="A"),
     ]
-    assert [True, True] == allowed(ADULT, history)
+    assert allowed(ADULT, history) == [True, True]
 
 
 def test_a_refused_in_person_session_does_not_open_video() -> None:
@@ -289,7 +293,7 @@ def test_a_refused_in_person_session_does_not_open_video() -> None:
         s("2024-05-02", "treatment", provider="A"),  # refused: no assessment
         s("2024-05-09", "support", modality="video", provider="A"),
     ]
-    assert [False, False] == allowed(ADULT, history)
+    assert allowed(ADULT, history) == [False, False]
 
 
 # --- order of reasons ----------------------------------------------------------------
@@ -300,13 +304,13 @@ def test_refusal_lists_every_rule_broken_in_the_contract_order() -> None:
     history = [s("2024-05-02", "support", network="children_adolescents", provider="Y")]
     session = s("2024-05-02", "treatment", network="adults", modality="video", provider="X")
     decision = assess(child, history, session)
-    assert (
+    assert decision.codes == (
         "age.network",
         "network.switch",
         "day.limit",
         "assessment.missing",
         "video.first_in_person",
-    ) == decision.codes
+    )
     assert decision.patient_share is None
     assert decision.practitioner_fee is None
     assert decision.insurer_share is None
@@ -318,7 +322,7 @@ def test_refusal_lists_quota_reasons_between_function_and_day_rules() -> None:
         s("2024-05-20", "treatment", functional_assessment=True),
     ]
     decision = assess(ADULT, history, s("2024-05-20", "support"))
-    assert ("quota.exceeded", "quota.combination", "day.limit") == decision.codes
+    assert decision.codes == ("quota.exceeded", "quota.combination", "day.limit")
 
 
 # --- the rules are data: switching a rule off is a table change ----------------------
@@ -336,15 +340,15 @@ def test_forced_switch_exception_can_be_switched_off_in_the_tables() -> None:
     patient = Patient(birth_date=d("2000-09-20"))
     history = [s("2024-06-03", "support", network="children_adolescents")]
     decision = assess(patient, history, s("2024-09-20", "support"), rules=rules)
-    assert ("network.switch",) == decision.codes
-    assert "2025-06-03" == dict(decision.reasons[0].params)["frees_on"]
+    assert decision.codes == ("network.switch",)
+    assert dict(decision.reasons[0].params)["frees_on"] == "2025-06-03"
 
 
 def test_day_limit_counts_every_session_of_the_day_in_the_history() -> None:
     rules = default_rules().with_overrides({"day.max_sessions": 2})
     history = [s("2024-05-02", "support"), s("2024-05-02", "support", "group")]
     decision = assess(ADULT, history, s("2024-05-02", "community", "group"), rules=rules)
-    assert ("day.limit",) == decision.codes
+    assert decision.codes == ("day.limit",)
 
 
 def test_group_sessions_leave_the_window_like_the_others() -> None:
@@ -352,4 +356,4 @@ def test_group_sessions_leave_the_window_like_the_others() -> None:
         s("2022-05-02", "first_line", "group"),
         s("2023-05-02", "specialized", "group", functional_assessment=True),
     ]
-    assert [True, True] == allowed(ADULT, history)
+    assert allowed(ADULT, history) == [True, True]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from support import ADULT, d, s, weekly
 
 from inami_ppl import (
     LANGUAGES,
@@ -18,6 +17,7 @@ from inami_ppl import (
     default_rules,
 )
 from inami_ppl.messages import catalogue, fields, render
+from support import ADULT, d, s, weekly
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -38,9 +38,12 @@ def test_every_code_a_message_names_has_a_label(lang: str) -> None:
     names = [f"network.{n.value}" for n in Network]
     names += [f"function.{f.value}" for f in Function]
     names += [f"setting.{x.value}" for x in Setting]
-    names += [f"limit.{v.name.split('.')[1]}" for v in default_rules().values()
-              if v.name.startswith("limit.")]
-    assert [] == [name for name in names if name not in labels]
+    names += [
+        f"limit.{v.name.split('.')[1]}"
+        for v in default_rules().values()
+        if v.name.startswith("limit.")
+    ]
+    assert [name for name in names if name not in labels] == []
 
 
 # One real refusal for each code, so that every message is rendered from real facts.
@@ -100,8 +103,13 @@ def test_unknown_language_or_code_is_an_error() -> None:
 def test_an_unknown_limit_id_falls_back_to_its_code() -> None:
     message = render(
         "quota.exceeded",
-        {"limit": "my_limit", "maximum": "3", "used": "3", "network": "adults",
-         "frees_on": "2025-01-01"},
+        {
+            "limit": "my_limit",
+            "maximum": "3",
+            "used": "3",
+            "network": "adults",
+            "frees_on": "2025-01-01",
+        },
         "en",
     )
     assert "3 my_limit sessions" in message

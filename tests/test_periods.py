@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from support import d
 
 from inami_ppl import EpisodeWindow, InvalidInputError, TrailingWindow, age_on
 from inami_ppl.periods import add_months, window_policy
+from support import d
 
 
 @pytest.mark.parametrize(
@@ -88,5 +88,5 @@ def test_episode_window_opens_with_the_first_session_and_lasts_12_months() -> No
 def test_window_policy_is_chosen_by_name() -> None:
     assert TrailingWindow(12) == window_policy("trailing", 12)
     assert EpisodeWindow(6) == window_policy("episode", 6)
-    with pytest.raises(InvalidInputError, match="window.policy"):
+    with pytest.raises(InvalidInputError, match=r"window\.policy"):
         window_policy("calendar_year", 12)

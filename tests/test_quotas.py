@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from support import ADULT, CHILD, allowed, d, last, s, weekly
 
 from inami_ppl import (
     Function,
@@ -14,13 +13,14 @@ from inami_ppl import (
     default_rules,
     remaining,
 )
+from support import ADULT, CHILD, allowed, d, last, s, weekly
 
 YOUTH = Patient(birth_date=d("2006-01-01"))  # 15 to 23 over 2021-2027: either network
 
 # --- §5 the 2021 maxima, reached and exceeded, per network ---------------------------
 
 MAXIMA_2021 = [
-    # (maximum, network, function, setting)
+    # maximum, then the network, function and setting it applies to
     (10, "children_adolescents", "first_line", "individual"),
     (8, "adults", "first_line", "individual"),
     (8, "children_adolescents", "first_line", "group"),
@@ -36,15 +36,16 @@ MAXIMA_2021 = [
 def test_2021_maximum_reached_then_exceeded(
     maximum: int, network: str, function: str, setting: str
 ) -> None:
-    sessions = weekly("2022-01-03", maximum + 1, function, setting, network,
-                      functional_assessment=True)
+    sessions = weekly(
+        "2022-01-03", maximum + 1, function, setting, network, functional_assessment=True
+    )
     decisions = assess_history(YOUTH, sessions)
     assert [True] * maximum + [False] == [a.allowed for a in decisions]
-    assert ("quota.exceeded",) == decisions[-1].codes
+    assert decisions[-1].codes == ("quota.exceeded",)
     params = dict(decisions[-1].reasons[0].params)
     assert str(maximum) == params["maximum"]
     assert str(maximum) == params["used"]
-    assert "2023-01-03" == params["frees_on"]  # the first session leaves the window
+    assert params["frees_on"] == "2023-01-03"  # the first session leaves the window
 
 
 @pytest.mark.parametrize(
@@ -60,30 +61,32 @@ def test_2021_first_line_joint_maximum(total: int, individual: int, network: str
     assert all(allowed(YOUTH, sessions))
     extra = [*sessions, s("2022-06-30", "first_line", "group", network)]
     decision = last(YOUTH, extra)
-    assert ("quota.exceeded",) == decision.codes
+    assert decision.codes == ("quota.exceeded",)
     # The seed's joint maxima equal the sum of the separate ones; the first limit in the
     # table that is reached is reported.
-    assert "first_line_group" == dict(decision.reasons[0].params)["limit"]
+    assert dict(decision.reasons[0].params)["limit"] == "first_line_group"
 
 
 def test_2021_first_line_joint_maximum_binds_when_a_separate_one_is_raised() -> None:
     rules = default_rules().with_overrides({"limit.2021.first_line_group.adults": 10})
-    sessions = [*weekly("2022-01-03", 8, "first_line"),
-                *weekly("2022-01-04", 6, "first_line", "group")]
+    sessions = [
+        *weekly("2022-01-03", 8, "first_line"),
+        *weekly("2022-01-04", 6, "first_line", "group"),
+    ]
     decisions = assess_history(ADULT, sessions, rules=rules)
-    assert [True] * 13 + [False] == [a.allowed for a in decisions]
-    assert "first_line_total" == dict(decisions[-1].reasons[0].params)["limit"]
+    assert [a.allowed for a in decisions] == [True] * 13 + [False]
+    assert dict(decisions[-1].reasons[0].params)["limit"] == "first_line_total"
 
 
 def test_2021_caps_are_those_of_the_network_of_the_session() -> None:
-    # 9 first-line individual sessions in the children network (cap 10), then an adult one.
-    sessions = [
-        *weekly("2022-01-03", 9, "first_line", network="children_adolescents"),
+    # 9 first-line individual sessions in the children network (cap 10), then a forced
+    # move to the adult network at 24, whose cap is 8: the window already holds 9.
+    patient = Patient(birth_date=d("1998-03-01"))
+    moved = [
+        *weekly("2021-10-04", 9, "first_line", network="children_adolescents"),
+        s("2022-03-01", "first_line", network="adults"),
     ]
-    assert all(allowed(YOUTH, sessions))
-    patient = Patient(birth_date=d("1998-03-01"))  # turns 24 on 2022-03-01
-    moved = [*weekly("2021-10-04", 9, "first_line", network="children_adolescents"),
-             s("2022-03-01", "first_line", network="adults")]
+    assert [True] * 9 + [False] == allowed(patient, moved)
     decision = last(patient, moved)
     assert ("quota.exceeded",) == decision.codes
     assert "8" == dict(decision.reasons[0].params)["maximum"]
@@ -91,18 +94,20 @@ def test_2021_caps_are_those_of_the_network_of_the_session() -> None:
 
 def test_window_boundary_session_exactly_12_months_later_is_accepted() -> None:
     sessions = [*weekly("2022-01-03", 8, "first_line"), s("2023-01-03", "first_line")]
-    assert [True] * 9 == allowed(ADULT, sessions)
+    assert allowed(ADULT, sessions) == [True] * 9
 
 
 def test_window_boundary_one_day_before_12_months_is_refused() -> None:
     sessions = [*weekly("2022-01-03", 8, "first_line"), s("2023-01-02", "first_line")]
-    assert ("quota.exceeded",) == last(ADULT, sessions).codes
+    assert last(ADULT, sessions).codes == ("quota.exceeded",)
 
 
 def test_sessions_with_the_context_count_against_the_maxima() -> None:
-    sessions = [*weekly("2022-01-03", 8, "first_line", with_context=True),
-                s("2022-04-01", "first_line")]
-    assert ("quota.exceeded",) == last(ADULT, sessions).codes
+    sessions = [
+        *weekly("2022-01-03", 8, "first_line", with_context=True),
+        s("2022-04-01", "first_line"),
+    ]
+    assert last(ADULT, sessions).codes == ("quota.exceeded",)
 
 
 # --- §5 the 2021 combinations --------------------------------------------------------
@@ -125,24 +130,30 @@ REFUSED_2021 = [
 
 @pytest.mark.parametrize(("f1", "s1", "f2", "s2"), ALLOWED_2021)
 def test_2021_allowed_combination(f1: str, s1: str, f2: str, s2: str) -> None:
-    sessions = [s("2022-03-01", f1, s1, functional_assessment=True),
-                s("2022-03-08", f2, s2, functional_assessment=True)]
-    assert [True, True] == allowed(ADULT, sessions)
+    sessions = [
+        s("2022-03-01", f1, s1, functional_assessment=True),
+        s("2022-03-08", f2, s2, functional_assessment=True),
+    ]
+    assert allowed(ADULT, sessions) == [True, True]
 
 
 @pytest.mark.parametrize(("f1", "s1", "f2", "s2"), REFUSED_2021)
 def test_2021_refused_combination(f1: str, s1: str, f2: str, s2: str) -> None:
-    sessions = [s("2022-03-01", f1, s1, functional_assessment=True),
-                s("2022-03-08", f2, s2, functional_assessment=True)]
+    sessions = [
+        s("2022-03-01", f1, s1, functional_assessment=True),
+        s("2022-03-08", f2, s2, functional_assessment=True),
+    ]
     decision = last(ADULT, sessions)
-    assert ("quota.combination",) == decision.codes
-    assert "2023-03-01" == dict(decision.reasons[0].params)["frees_on"]
+    assert decision.codes == ("quota.combination",)
+    assert dict(decision.reasons[0].params)["frees_on"] == "2023-03-01"
 
 
 def test_2021_combination_is_possible_again_once_the_other_track_left_the_window() -> None:
-    sessions = [s("2022-03-01", "first_line"),
-                s("2023-03-01", "specialized", functional_assessment=True)]
-    assert [True, True] == allowed(ADULT, sessions)
+    sessions = [
+        s("2022-03-01", "first_line"),
+        s("2023-03-01", "specialized", functional_assessment=True),
+    ]
+    assert allowed(ADULT, sessions) == [True, True]
 
 
 # --- §6 the 2024 maxima and combinations ---------------------------------------------
@@ -152,7 +163,7 @@ def test_2021_combination_is_possible_again_once_the_other_track_left_the_window
 def test_2024_support_individual_maximum(maximum: int, network: str) -> None:
     sessions = weekly("2024-05-06", maximum + 1, "support", network=network)
     assert [True] * maximum + [False] == allowed(YOUTH, sessions)
-    assert "support_individual" == dict(last(YOUTH, sessions).reasons[0].params)["limit"]
+    assert dict(last(YOUTH, sessions).reasons[0].params)["limit"] == "support_individual"
 
 
 @pytest.mark.parametrize("network", ["children_adolescents", "adults"])
@@ -161,14 +172,14 @@ def test_2024_support_and_treatment_individual_joint_ceiling_of_20(network: str)
         *weekly("2024-05-06", 8, "support", network=network),
         *weekly("2024-07-01", 13, "treatment", network=network, functional_assessment=True),
     ]
-    assert [True] * 20 + [False] == allowed(YOUTH, sessions)
+    assert allowed(YOUTH, sessions) == [True] * 20 + [False]
     decision = last(YOUTH, sessions)
-    assert "individual_total" == dict(decision.reasons[0].params)["limit"]
+    assert dict(decision.reasons[0].params)["limit"] == "individual_total"
 
 
 def test_2024_treatment_alone_has_the_joint_ceiling() -> None:
     sessions = weekly("2024-05-06", 21, "treatment", functional_assessment=True)
-    assert [True] * 20 + [False] == allowed(ADULT, sessions)
+    assert allowed(ADULT, sessions) == [True] * 20 + [False]
 
 
 @pytest.mark.parametrize("function", ["community", "support", "treatment"])
@@ -183,29 +194,34 @@ def test_2024_group_sessions_do_not_count_against_individual_maxima() -> None:
 
 
 def test_2024_co_consultations_are_outside_the_maxima() -> None:
-    sessions = [*weekly("2024-05-06", 8, "support"),
-                *weekly("2024-05-08", 25, "co_consultation")]
+    sessions = [*weekly("2024-05-06", 8, "support"), *weekly("2024-05-08", 25, "co_consultation")]
     assert all(allowed(ADULT, sessions))
 
 
 def test_2024_support_then_treatment_is_allowed() -> None:
-    sessions = [s("2024-05-06", "support"),
-                s("2024-05-13", "treatment", functional_assessment=True)]
-    assert [True, True] == allowed(ADULT, sessions)
+    sessions = [
+        s("2024-05-06", "support"),
+        s("2024-05-13", "treatment", functional_assessment=True),
+    ]
+    assert allowed(ADULT, sessions) == [True, True]
 
 
 def test_2024_treatment_then_support_is_refused() -> None:
-    sessions = [s("2024-05-06", "treatment", functional_assessment=True),
-                s("2024-05-13", "support")]
+    sessions = [
+        s("2024-05-06", "treatment", functional_assessment=True),
+        s("2024-05-13", "support"),
+    ]
     decision = last(ADULT, sessions)
-    assert ("quota.combination",) == decision.codes
-    assert "2025-05-06" == dict(decision.reasons[0].params)["frees_on"]
+    assert decision.codes == ("quota.combination",)
+    assert dict(decision.reasons[0].params)["frees_on"] == "2025-05-06"
 
 
 def test_2024_support_group_after_treatment_is_allowed() -> None:
-    sessions = [s("2024-05-06", "treatment", functional_assessment=True),
-                s("2024-05-13", "support", "group")]
-    assert [True, True] == allowed(ADULT, sessions)
+    sessions = [
+        s("2024-05-06", "treatment", functional_assessment=True),
+        s("2024-05-13", "support", "group"),
+    ]
+    assert allowed(ADULT, sessions) == [True, True]
 
 
 # --- §6 the transition on 2024-04-01 ---------------------------------------------------
@@ -214,19 +230,23 @@ def test_2024_support_group_after_treatment_is_allowed() -> None:
 def test_transition_first_line_individual_counts_as_support_individual() -> None:
     sessions = [*weekly("2024-01-08", 8, "first_line"), s("2024-04-02", "support")]
     decision = last(ADULT, sessions)
-    assert ("quota.exceeded",) == decision.codes
-    assert "support_individual" == dict(decision.reasons[0].params)["limit"]
+    assert decision.codes == ("quota.exceeded",)
+    assert dict(decision.reasons[0].params)["limit"] == "support_individual"
 
 
 def test_transition_specialized_individual_counts_as_treatment_individual() -> None:
-    sessions = [s("2024-03-04", "specialized", functional_assessment=True),
-                s("2024-04-02", "support")]
-    assert ("quota.combination",) == last(ADULT, sessions).codes
+    sessions = [
+        s("2024-03-04", "specialized", functional_assessment=True),
+        s("2024-04-02", "support"),
+    ]
+    assert last(ADULT, sessions).codes == ("quota.combination",)
 
 
 def test_transition_2021_group_sessions_do_not_count() -> None:
-    sessions = [*weekly("2024-01-08", 5, "first_line", "group"),
-                *weekly("2024-04-02", 8, "support")]
+    sessions = [
+        *weekly("2024-01-08", 5, "first_line", "group"),
+        *weekly("2024-04-02", 8, "support"),
+    ]
     assert all(allowed(ADULT, sessions))
 
 
@@ -240,42 +260,44 @@ def test_transition_2021_sessions_outside_the_window_do_not_count() -> None:
 
 def test_remaining_for_each_kind_of_the_2021_rule_set() -> None:
     history = [*weekly("2022-01-03", 3, "first_line"), s("2022-02-01", "first_line", "group")]
-    assert {
+    assert remaining(ADULT, history, d("2022-03-01"), "adults") == {
         (Function.FIRST_LINE, Setting.INDIVIDUAL): 5,
         (Function.FIRST_LINE, Setting.GROUP): 4,
         (Function.SPECIALIZED, Setting.INDIVIDUAL): 0,
         (Function.SPECIALIZED, Setting.GROUP): 0,
-    } == remaining(ADULT, history, d("2022-03-01"), "adults")
+    }
 
 
 def test_remaining_first_line_group_is_bounded_by_the_joint_maximum() -> None:
     history = weekly("2022-01-03", 10, "first_line", network="children_adolescents")
     left = remaining(CHILD, history, d("2022-06-01"), "children_adolescents")
-    assert 0 == left[(Function.FIRST_LINE, Setting.INDIVIDUAL)]
-    assert 8 == left[(Function.FIRST_LINE, Setting.GROUP)]
+    assert left[(Function.FIRST_LINE, Setting.INDIVIDUAL)] == 0
+    assert left[(Function.FIRST_LINE, Setting.GROUP)] == 8
 
 
 def test_remaining_for_each_kind_of_the_2024_rule_set() -> None:
-    history = [*weekly("2024-05-06", 3, "support"),
-               s("2024-06-03", "treatment", functional_assessment=True)]
-    assert {
+    history = [
+        *weekly("2024-05-06", 3, "support"),
+        s("2024-06-03", "treatment", functional_assessment=True),
+    ]
+    assert remaining(ADULT, history, d("2024-07-01"), "adults") == {
         (Function.COMMUNITY, Setting.GROUP): None,
         (Function.SUPPORT, Setting.INDIVIDUAL): 0,
         (Function.SUPPORT, Setting.GROUP): None,
         (Function.TREATMENT, Setting.INDIVIDUAL): 16,
         (Function.TREATMENT, Setting.GROUP): None,
         (Function.CO_CONSULTATION, Setting.INDIVIDUAL): None,
-    } == remaining(ADULT, history, d("2024-07-01"), "adults")
+    }
 
 
 def test_remaining_ignores_sessions_after_the_date_and_outside_the_window() -> None:
     history = [s("2022-01-03", "first_line"), s("2023-06-01", "first_line")]
     left = remaining(ADULT, history, d("2023-01-03"), "adults")
-    assert 8 == left[(Function.FIRST_LINE, Setting.INDIVIDUAL)]
+    assert left[(Function.FIRST_LINE, Setting.INDIVIDUAL)] == 8
 
 
 def test_quota_use_reports_used_and_left() -> None:
     history = weekly("2024-05-06", 3, "support")
     decision = assess(ADULT, history, s("2024-06-03", "support"))
     uses = {use.limit: (use.maximum, use.used, use.left) for use in decision.quota}
-    assert {"support_individual": (8, 3, 4), "individual_total": (20, 3, 16)} == uses
+    assert uses == {"support_individual": (8, 3, 4), "individual_total": (20, 3, 16)}

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from support import ADULT, ADULT_BIM, d, s, weekly
 
 from inami_ppl import (
     InvalidInputError,
@@ -17,6 +16,7 @@ from inami_ppl import (
     patient_share,
     practitioner_fee,
 )
+from support import ADULT, ADULT_BIM, d, s, weekly
 
 # --- §8 patient share, in order of precedence ----------------------------------------
 
