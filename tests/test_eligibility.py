@@ -357,3 +357,9 @@ def test_group_sessions_leave_the_window_like_the_others() -> None:
         s("2023-05-02", "specialized", "group", functional_assessment=True),
     ]
     assert allowed(ADULT, history) == [True, True]
+
+
+def test_networks_for_after_the_covered_period_needs_unconfirmed_rules() -> None:
+    with pytest.raises(OutOfCoverageError):
+        networks_for(d("2000-01-01"), d("2028-01-01"))
+    assert ADULTS == networks_for(d("2000-01-01"), d("2028-01-01"), accept_unconfirmed=True)

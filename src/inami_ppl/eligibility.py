@@ -42,7 +42,11 @@ def _open_networks(ruleset: Ruleset, age: int) -> frozenset[Network]:
 
 
 def networks_for(
-    birth_date: dt.date, on: dt.date, *, rules: Rules | None = None
+    birth_date: dt.date,
+    on: dt.date,
+    *,
+    rules: Rules | None = None,
+    accept_unconfirmed: bool = False,
 ) -> frozenset[Network]:
     """The networks open to someone born on ``birth_date``, on ``on`` (``RULES.md`` §2, [SEED]).
 
@@ -58,7 +62,8 @@ def networks_for(
 
     """
     age = age_on(birth_date, check_date("on", on))
-    return _open_networks((rules or default_rules()).at(on, accept_unconfirmed=True), age)
+    ruleset = (rules or default_rules()).at(on, accept_unconfirmed=accept_unconfirmed)
+    return _open_networks(ruleset, age)
 
 
 def check_age_network(patient: Patient, session: Session, ruleset: Ruleset) -> Reasons:
