@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, Final, final
 
@@ -23,6 +23,11 @@ __all__ = ["FORMAT_VERSION", "Assessment", "QuotaUse", "Reason"]
 FORMAT_VERSION: Final = 1
 
 
+def _sorted_params(params: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """Keep the facts in key order, so that equal reasons compare equal after JSON."""
+    return tuple(sorted(params))
+
+
 @final
 @attrs.frozen(kw_only=True)
 class Reason:
@@ -33,7 +38,7 @@ class Reason:
     """
 
     code: str
-    params: tuple[tuple[str, str], ...] = ()
+    params: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_sorted_params)
     sources: tuple[Source, ...] = ()
 
     def message(self, lang: str = "en") -> str:
@@ -171,7 +176,7 @@ class Assessment:
                 quota=tuple(QuotaUse(**use) for use in data["quota"]),
                 sources=tuple(_source_from(s) for s in data["sources"]),
             )
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
+        except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as error:
             raise InvalidInputError("assessment", error, "the JSON form of an Assessment") from None
 
     @classmethod

@@ -12,7 +12,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
-import math
 import tomllib
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
@@ -24,6 +23,7 @@ import attrs
 from inami_ppl._validate import check_date, to_enum
 from inami_ppl.errors import OutOfCoverageError, RuleDataError
 from inami_ppl.model import SETTINGS, Confidence, Function, Kind, Network, Setting, Source
+from inami_ppl.periods import POLICIES
 
 __all__ = [
     "Combination",
@@ -42,6 +42,8 @@ __all__ = [
 Scalar = bool | int | Decimal
 
 ONE_DAY: Final = dt.timedelta(days=1)
+# No fee or share comes near this; it keeps every amount exact in cents.
+MAX_AMOUNT: Final = Decimal(1_000_000)
 
 # The dated parameters the code reads, with their type. Anything else is an unknown key.
 PARAMETER_TYPES: Final[Mapping[str, type]] = {
@@ -401,8 +403,6 @@ class _Reader:
     def date(path: str, value: object) -> dt.date:
         try:
             return check_date(path, value)
-        except RuleDataError:  # pragma: no cover - check_date raises InvalidInputError
-            raise
         except ValueError:
             raise RuleDataError(path, value, "a date (YYYY-MM-DD)") from None
 
@@ -457,8 +457,8 @@ def _scalar(path: str, kind: type, value: object) -> Scalar:
         amount = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     except InvalidOperation:
         raise RuleDataError(path, value, "an amount in euros, 0 or more") from None
-    if not amount.is_finite() or amount < 0 or (isinstance(value, float) and math.isnan(value)):
-        raise RuleDataError(path, value, "a finite amount in euros, 0 or more")
+    if not amount.is_finite() or amount < 0 or amount >= MAX_AMOUNT:
+        raise RuleDataError(path, value, f"a finite amount in euros, 0 or more, below {MAX_AMOUNT}")
     return amount.quantize(Decimal("0.01"))
 
 
@@ -614,21 +614,21 @@ def _check_periods(
 ) -> None:
     """Periods must be ordered, not overlap, lie in the coverage and, if ``complete``, fill it."""
     start, end = coverage
+    if complete and not periods:
+        raise RuleDataError(path, "missing", "at least one period")
     previous_end: dt.date | None = start - ONE_DAY
     for first, last in periods:
         if last is not None and last < first:
             raise RuleDataError(path, f"{first}..{last}", "a period that ends after it starts")
-        if previous_end is None or first <= previous_end:
-            raise RuleDataError(path, f"{first}", "periods in order and without overlap")
         if first < start or first > end:
             raise RuleDataError(path, f"{first}", f"a start within {start}..{end}")
+        if previous_end is None or first <= previous_end:
+            raise RuleDataError(path, f"{first}", "periods in order and without overlap")
         if complete and first != previous_end + ONE_DAY:
             raise RuleDataError(path, f"{first}", f"no gap after {previous_end}")
         previous_end = last
     if complete and previous_end is not None and previous_end < end:
         raise RuleDataError(path, f"{previous_end}", f"periods that reach {end}")
-    if not periods and complete:
-        raise RuleDataError(path, "missing", "at least one period")
 
 
 @final
@@ -733,8 +733,11 @@ class Rules:
         window = reader.keys(
             "window", table["window"], {"policy", "months", *_PROVENANCE}, {"note"}
         )
-        if not isinstance(window["policy"], str):
-            raise RuleDataError("window.policy", window["policy"], "a policy name")
+        policy = window["policy"]
+        if not isinstance(policy, str) or policy not in POLICIES:
+            raise RuleDataError(
+                "window.policy", window["policy"], f"one of {', '.join(sorted(POLICIES))}"
+            )
         for key in ("ruleset", "parameter"):
             if not isinstance(table[key], list):
                 raise RuleDataError(key, table[key], "a list of tables")
@@ -803,7 +806,7 @@ class Rules:
         start: dt.date | None = None,
         end: dt.date | None = None,
         source: str = "override",
-        url: str = "user override",
+        url: str | None = None,
         confidence: Confidence | str = Confidence.ASSUMPTION,
         note: str | None = None,
     ) -> Rules:
@@ -836,6 +839,11 @@ class Rules:
         source_name: object = source
         if not isinstance(source_name, str) or not source_name:
             raise RuleDataError("source", source, "a non-empty source name")
+        known = self.sources.get(source)
+        if url is None:
+            url = known or "user override"
+        elif known is not None and known != url:
+            raise RuleDataError("url", url, f"the URL of source {source!r} ({known}) or a new key")
         provenance = Source(
             key=source, url=url, confidence=_confidence("confidence", confidence), note=note
         )
