@@ -145,7 +145,14 @@ def test_no_trailing_window_of_accepted_sessions_exceeds_a_maximum(
 ) -> None:
     patient, drawn = case
     accepted = _accepted(patient, drawn)
-    # Brute force, independent of the library's tally: every window (D - 12 months, D].
+    # Brute force, independent of the library's tally: for every accepted session on D,
+    # the accepted sessions of (D - 12 months, D], counted as the rule set of D counts
+    # them (2021 sessions through the transition mapping, RULES.md §6), stay within
+    # every maximum that counts the session, with the caps of the session's network
+    # (RULES.md §4, §5). Maxima that do not count it are not its to keep: after the
+    # forced move to the adult network at 24, the window may still hold more sessions
+    # of another kind than the adult caps allow, all accepted under the caps of the
+    # children and adolescents network (RULES.md §2).
     for session in accepted:
         day = session.date
         opens_after = day - relativedelta(months=12)
@@ -153,7 +160,7 @@ def test_no_trailing_window_of_accepted_sessions_exceeds_a_maximum(
         ruleset = ruleset_for(day)
         for limit in ruleset.limits:
             maximum = limit.maximum(session.network)
-            if maximum is None:
+            if ruleset.counts_as_kind(session.kind) not in limit.kinds or maximum is None:
                 continue
             used = sum(1 for s in window if ruleset.counts_as_kind(s.kind) in limit.kinds)
             assert used <= maximum, (limit.id, day, session.network, used)
