@@ -221,7 +221,7 @@ def sessions(
         function=function,
         setting=setting,
         modality=draw(
-            st.one_of(st.just(Modality.PRACTICE), st.sampled_from(Modality)),
+            st.one_of(st.just(Modality.PRACTICE), st.sampled_from(tuple(Modality))),
         ),
         with_context=draw(st.integers(min_value=0, max_value=4)) == 0,
         functional_assessment=draw(st.integers(min_value=0, max_value=2)) == 0,
@@ -242,12 +242,11 @@ def histories(
 ) -> list[Session]:
     """A small history of one patient: sessions close together, of a few kinds, in date order.
 
-    The kinds come from at most ``max_tracks`` tracks of care, each a 2021 kind and its
-    2024 successor, so that histories across 2024-04-01 carry their sessions over.
-
     The sessions lie within a span (from one day to about two and a half years) that
-    starts on a drawn anchor, so that windows fill up, the same date comes back (one a
-    day) and histories straddle the change of rule set on 2024-04-01.
+    starts on a drawn anchor, so that windows fill up and the same date comes back (one
+    a day). Their kinds come mostly from at most ``max_tracks`` tracks of care, each a
+    2021 kind and its 2024 successor, so that a history across 2024-04-01 carries its
+    sessions over to the new rule set.
     """
     span = draw(st.sampled_from([0, 20, 90, 200, 365, 500, 900]))
     anchor = draw(dates(first, max(first, last - dt.timedelta(days=span))))

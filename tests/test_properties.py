@@ -89,13 +89,11 @@ def test_order_of_history_does_not_change_the_decision(data: st.DataObject) -> N
 @_settings(150)
 @given(data=st.data())
 def test_refused_sessions_change_no_other_decision(data: st.DataObject) -> None:
-    patient, base = data.draw(_patient_and_history(max_size=12))
+    patient, base = data.draw(_patient_and_history(min_size=2, max_size=12))
+    # Copies of sessions of the history are often refused (one a day, maxima).
+    copies = [st.sampled_from(base)] * 2 if base else []
     extras = data.draw(
-        st.lists(
-            st.one_of(sessions_near(patient, base), *([st.sampled_from(base)] if base else [])),
-            min_size=1,
-            max_size=5,
-        ),
+        st.lists(st.one_of(sessions_near(patient, base), *copies), min_size=1, max_size=5),
         label="extras",
     )
     # Tag the sessions (base: 0, 1, ...; extras: -1, -2, ...) and mix the extras in.
@@ -105,11 +103,9 @@ def test_refused_sessions_change_no_other_decision(data: st.DataObject) -> None:
         mixed.insert(position, (-1 - j, extra))
     # Keep only extras that come out refused: drop the accepted ones until none is left.
     while True:
-        decisions = assess_history(patient, [s for _, s in mixed])
-        by_tag = {
-            mixed[k][0]: d
-            for k, d in zip(_date_order([s for _, s in mixed]), decisions, strict=True)
-        }
+        items = [s for _, s in mixed]
+        decisions = assess_history(patient, items)
+        by_tag = {mixed[k][0]: d for k, d in zip(_date_order(items), decisions, strict=True)}
         accepted_extras = {tag for tag, d in by_tag.items() if tag < 0 and d.allowed}
         if not accepted_extras:
             break
