@@ -52,16 +52,21 @@ def _sessions(field: str, values: object, rules: Rules) -> list[Session]:
     return out
 
 
+def _check_born(patient: Patient, session: Session) -> None:
+    """A birth date after the session is bad input, not a refusal (``RULES.md`` §2, §11)."""
+    if patient.birth_date > session.date:
+        raise InvalidInputError(
+            "birth_date", patient.birth_date, f"a date on or before {session.date.isoformat()}"
+        )
+
+
 def _policy(rules: Rules) -> WindowPolicy:
     return window_policy(rules.window.policy, rules.window.months)
 
 
 def _judge(patient: Patient, session: Session, ruleset: Ruleset, tally: Tally) -> Assessment:
     """Apply every rule of ``RULES.md`` §2-§8 to ``session`` against the window in ``tally``."""
-    if patient.birth_date > session.date:
-        raise InvalidInputError(
-            "birth_date", patient.birth_date, f"a date on or before {session.date.isoformat()}"
-        )
+    _check_born(patient, session)
     reasons: list[Reason] = [
         *eligibility.check_age_network(patient, session, ruleset),
         *eligibility.check_network_switch(patient, session, ruleset, tally),
@@ -224,10 +229,7 @@ def patient_share(
     session = _session("session", session)
     ruleset = rules.at(session.date, accept_unconfirmed=accept_unconfirmed)
     tally = Tally.of(_policy(rules), _sessions("history", history, rules), session.date)
-    if patient.birth_date > session.date:
-        raise InvalidInputError(
-            "birth_date", patient.birth_date, f"a date on or before {session.date.isoformat()}"
-        )
+    _check_born(patient, session)
     return share_for(patient, session, ruleset, tally).amount
 
 
