@@ -7,7 +7,7 @@ and :func:`patient_share` (``DESIGN.md``, public contract).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 import attrs
@@ -22,7 +22,14 @@ from inami_ppl.periods import ONE_DAY, WindowPolicy, birthday, window_policy
 from inami_ppl.rulesets import Rules, Ruleset, default_rules
 from inami_ppl.tariffs import fee_for, share_for
 
-__all__ = ["assess", "assess_history", "next_allowed_date", "patient_share", "remaining"]
+__all__ = [
+    "assess",
+    "assess_history",
+    "judge_in_order",
+    "next_allowed_date",
+    "patient_share",
+    "remaining",
+]
 
 
 def _patient(value: object) -> Patient:
@@ -195,16 +202,31 @@ def assess_history(
     rules = rules or default_rules()
     patient = _patient(patient)
     ordered = sorted(_sessions("sessions", sessions, rules), key=lambda s: s.date)
+    return list(
+        judge_in_order(
+            ((patient, s) for s in ordered), rules, accept_unconfirmed=accept_unconfirmed
+        )
+    )
+
+
+def judge_in_order(
+    items: Iterable[tuple[Patient, Session]], rules: Rules, *, accept_unconfirmed: bool
+) -> Iterator[Assessment]:
+    """Judge one patient's sessions, already in date order, each against those accepted before.
+
+    The engine of :func:`assess_history`, also used for claims files, where the
+    patient's increased reimbursement may change from one session to the next (so
+    each session comes with its own :class:`Patient`). The inputs are trusted: they
+    are checked by the callers.
+    """
     tally = Tally(_policy(rules))
-    out = []
-    for session in ordered:
+    for patient, session in items:
         ruleset = rules.at(session.date, accept_unconfirmed=accept_unconfirmed)
         tally.move_to(session.date)
         decision = _judge(patient, session, ruleset, tally)
         if decision.allowed:
             tally.add(session)
-        out.append(decision)
-    return out
+        yield decision
 
 
 def patient_share(
