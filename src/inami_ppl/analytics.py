@@ -1,0 +1,412 @@
+"""Totals and averages over assessed claims, and what-if comparisons (for analysts).
+
+Everything here reads :class:`~inami_ppl.claims.Claim` results (from
+:func:`~inami_ppl.claims.assess_records` or :func:`~inami_ppl.claims.assess_file`)
+and returns immutable values; :mod:`inami_ppl.frames` turns them into pandas tables.
+
+Group fees are paid per facilitator per group session, and a claims file does not say
+who facilitated a group: group sessions are counted (``group_sessions``) but never
+given a fee, so fee and insurer totals cover individual sessions only.
+
+>>> import io
+>>> from inami_ppl.claims import assess_file
+>>> text = '''patient_id,birth_date,date,network,function,setting
+... a,1980-06-15,2024-05-06,adults,support,individual
+... a,1980-06-15,2024-05-13,adults,support,individual
+... b,1990-01-01,2024-05-06,adults,support,group
+... '''
+>>> t = totals(assess_file(io.StringIO(text)))
+>>> t.accepted, t.patients, t.patient_share, t.practitioner_fee, t.insurer_share, t.group_sessions
+(3, 2, Decimal('13.50'), Decimal('163.48'), Decimal('152.48'), 1)
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Final, Literal, final
+
+import attrs
+
+from inami_ppl.claims import Claim, assess_file, assess_records
+from inami_ppl.errors import InvalidInputError
+from inami_ppl.model import Setting
+from inami_ppl.rulesets import Rules, default_rules
+
+__all__ = [
+    "DIMENSIONS",
+    "Average",
+    "Summary",
+    "Totals",
+    "TotalsCounter",
+    "WhatIf",
+    "network_averages",
+    "summarize",
+    "totals",
+    "what_if",
+]
+
+Dimension = Literal["network", "function", "setting", "month", "year", "ruleset"]
+#: The dimensions :func:`summarize` can group by.
+DIMENSIONS: Final[tuple[Dimension, ...]] = (
+    "network",
+    "function",
+    "setting",
+    "month",
+    "year",
+    "ruleset",
+)
+_ZERO: Final = Decimal("0.00")
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Totals:
+    """Counts and amounts over a set of claims.
+
+    ``refused_by_reason`` counts each reason code of the refused sessions (a session
+    refused for two reasons counts under both). ``invalid`` counts malformed rows.
+    ``patients`` counts the distinct patients with at least one assessed session.
+    Fees and insurer shares cover accepted individual sessions; accepted group
+    sessions are counted in ``group_sessions``, without a fee (see the module).
+    """
+
+    sessions: int = 0
+    accepted: int = 0
+    refused: int = 0
+    invalid: int = 0
+    refused_by_reason: tuple[tuple[str, int], ...] = ()
+    patients: int = 0
+    patient_share: Decimal = _ZERO
+    practitioner_fee: Decimal = _ZERO
+    insurer_share: Decimal = _ZERO
+    group_sessions: int = 0
+
+    def as_dict(self) -> dict[str, object]:
+        """A flat, JSON-ready form (amounts as text, reasons as ``{code: count}``)."""
+        return {
+            "sessions": self.sessions,
+            "accepted": self.accepted,
+            "refused": self.refused,
+            "invalid": self.invalid,
+            "refused_by_reason": dict(self.refused_by_reason),
+            "patients": self.patients,
+            "patient_share": str(self.patient_share),
+            "practitioner_fee": str(self.practitioner_fee),
+            "insurer_share": str(self.insurer_share),
+            "group_sessions": self.group_sessions,
+        }
+
+
+class _Counter:
+    """Accumulates the figures of :class:`Totals` claim by claim."""
+
+    __slots__ = (
+        "accepted",
+        "fee",
+        "groups",
+        "insurer",
+        "invalid",
+        "patients",
+        "reasons",
+        "refused",
+        "share",
+    )
+
+    def __init__(self) -> None:
+        self.accepted = self.refused = self.invalid = self.groups = 0
+        self.reasons: Counter[str] = Counter()
+        self.patients: set[str] = set()
+        self.share = self.fee = self.insurer = _ZERO
+
+    def add(self, claim: Claim) -> None:
+        a = claim.assessment
+        if a is None:
+            self.invalid += 1
+            return
+        if claim.patient_id is not None:
+            self.patients.add(claim.patient_id)
+        if not a.allowed:
+            self.refused += 1
+            self.reasons.update(a.codes)
+            return
+        self.accepted += 1
+        self.share += a.patient_share or _ZERO
+        if a.session.setting is Setting.GROUP:
+            self.groups += 1
+        else:
+            self.fee += a.practitioner_fee or _ZERO
+            self.insurer += a.insurer_share or _ZERO
+
+    def totals(self) -> Totals:
+        return Totals(
+            sessions=self.accepted + self.refused,
+            accepted=self.accepted,
+            refused=self.refused,
+            invalid=self.invalid,
+            refused_by_reason=tuple(sorted(self.reasons.items())),
+            patients=len(self.patients),
+            patient_share=self.share,
+            practitioner_fee=self.fee,
+            insurer_share=self.insurer,
+            group_sessions=self.groups,
+        )
+
+
+class TotalsCounter:
+    """Totals kept up to date claim by claim, for a stream that is written as it is read.
+
+    >>> counter = TotalsCounter()
+    >>> counter.totals().sessions
+    0
+    """
+
+    def __init__(self) -> None:
+        """Start from zero."""
+        self._counter = _Counter()
+
+    def add(self, claim: Claim) -> None:
+        """Count one claim."""
+        self._counter.add(claim)
+
+    def totals(self) -> Totals:
+        """The totals so far."""
+        return self._counter.totals()
+
+
+def totals(claims: Iterable[Claim]) -> Totals:
+    """The totals of ``claims`` (see :class:`Totals`)."""
+    counter = _Counter()
+    for claim in claims:
+        counter.add(claim)
+    return counter.totals()
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Summary:
+    """Totals by group: ``rows`` pairs each key (one value per dimension) with its totals.
+
+    Malformed rows have no network, function or date: they appear in ``total`` only.
+    """
+
+    by: tuple[Dimension, ...]
+    rows: tuple[tuple[tuple[str, ...], Totals], ...]
+    total: Totals
+
+    def records(self) -> list[dict[str, object]]:
+        """One flat mapping per group: the dimensions, then the figures of :class:`Totals`."""
+        return [
+            {**dict(zip(self.by, key, strict=True)), **figures.as_dict()}
+            for key, figures in self.rows
+        ]
+
+
+def _key_part(claim: Claim, dimension: Dimension) -> str:
+    a = claim.assessment
+    assert a is not None  # noqa: S101  (only assessed claims are grouped)
+    session = a.session
+    if dimension == "network":
+        return session.network.value
+    if dimension == "function":
+        return session.function.value
+    if dimension == "setting":
+        return session.setting.value
+    if dimension == "month":
+        return session.date.strftime("%Y-%m")
+    if dimension == "year":
+        return str(session.date.year)
+    return a.ruleset
+
+
+def summarize(
+    claims: Iterable[Claim], by: Sequence[Dimension] = ("network", "function", "setting", "month")
+) -> Summary:
+    """Totals of ``claims`` grouped by ``by`` (any of :data:`DIMENSIONS`), keys sorted.
+
+    >>> import io
+    >>> from inami_ppl.claims import assess_file
+    >>> text = '''patient_id,birth_date,date,network,function,setting
+    ... a,1980-06-15,2023-05-08,adults,first_line,individual
+    ... a,1980-06-15,2024-05-06,adults,support,individual
+    ... '''
+    >>> s = summarize(assess_file(io.StringIO(text)), by=["ruleset"])
+    >>> [(key, t.accepted, t.practitioner_fee) for key, t in s.rows]
+    [(('2021',), 1, Decimal('75.00')), (('2024',), 1, Decimal('81.74'))]
+
+    Raises:
+        InvalidInputError: an unknown dimension.
+
+    """
+    dims: tuple[Dimension, ...] = tuple(by)
+    for dimension in dims:
+        if dimension not in DIMENSIONS:
+            raise InvalidInputError("by", dimension, "one of " + ", ".join(DIMENSIONS))
+    groups: dict[tuple[str, ...], _Counter] = {}
+    overall = _Counter()
+    for claim in claims:
+        overall.add(claim)
+        if claim.assessment is None:
+            continue
+        key = tuple(_key_part(claim, dimension) for dimension in dims)
+        counter = groups.get(key)
+        if counter is None:
+            counter = groups[key] = _Counter()
+        counter.add(claim)
+    rows = tuple((key, groups[key].totals()) for key in sorted(groups))
+    return Summary(by=dims, rows=rows, total=overall.totals())
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Average:
+    """The average number of sessions of a kind per patient in one network.
+
+    Over the patients with at least one accepted session of the kind; compared with
+    the network caseload target of the rule tables (``RULES.md`` §5: a target for
+    the network, never a per-patient limit).
+    """
+
+    ruleset: str
+    target_id: str
+    kind: str
+    network: str
+    patients: int
+    sessions: int
+    average: Decimal
+    target: int
+
+    @property
+    def difference(self) -> Decimal:
+        """The average minus the target (positive: above the target)."""
+        return self.average - self.target
+
+
+def network_averages(claims: Iterable[Claim], *, rules: Rules | None = None) -> tuple[Average, ...]:
+    """Average specialized (2021) / treatment (2024) individual sessions per patient, per network.
+
+    The kinds and targets are those of the rule tables' caseload targets (10 for the
+    children and adolescents network, 8 for adults). Averages are rounded to two
+    decimals. Rows are sorted by rule set, target and network.
+
+    >>> import io
+    >>> from inami_ppl.claims import assess_file
+    >>> text = '''patient_id,birth_date,date,network,function,setting,functional_assessment
+    ... a,1980-06-15,2023-05-08,adults,specialized,individual,true
+    ... a,1980-06-15,2023-05-15,adults,specialized,individual,false
+    ... b,1980-06-15,2023-05-08,adults,specialized,individual,true
+    ... '''
+    >>> [(x.kind, x.network, x.average, x.target) for x in network_averages(
+    ...     assess_file(io.StringIO(text)))]
+    [('specialized/individual', 'adults', Decimal('1.50'), 8)]
+    """
+    rules = rules or default_rules()
+    sessions: Counter[tuple[str, str, str, str, int]] = Counter()
+    patients: dict[tuple[str, str, str, str, int], set[str]] = {}
+    for claim in claims:
+        a = claim.assessment
+        if a is None or not a.allowed:
+            continue
+        ruleset = rules.at(a.session.date, accept_unconfirmed=a.unconfirmed)
+        for target in ruleset.targets:
+            average = dict(target.averages).get(a.session.network)
+            if target.kind != a.session.kind or average is None:
+                continue
+            key = (ruleset.id, target.id, target.kind.code, a.session.network.value, average)
+            sessions[key] += 1
+            patients.setdefault(key, set()).add(claim.patient_id or "")
+    out = []
+    for key in sorted(sessions):
+        ruleset_id, target_id, kind, network, target_average = key
+        count = len(patients[key])
+        out.append(
+            Average(
+                ruleset=ruleset_id,
+                target_id=target_id,
+                kind=kind,
+                network=network,
+                patients=count,
+                sessions=sessions[key],
+                average=(Decimal(sessions[key]) / count).quantize(Decimal("0.01")),
+                target=target_average,
+            )
+        )
+    return tuple(out)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class WhatIf:
+    """The same claims under two rule tables: the totals of each and what changed.
+
+    ``changed`` counts the rows whose decision or amounts differ.
+    """
+
+    baseline: Totals
+    scenario: Totals
+    changed: int
+
+    @property
+    def insurer_difference(self) -> Decimal:
+        """Scenario insurer cost minus baseline insurer cost (individual sessions)."""
+        return self.scenario.insurer_share - self.baseline.insurer_share
+
+    @property
+    def patient_share_difference(self) -> Decimal:
+        """Scenario patient shares minus baseline patient shares."""
+        return self.scenario.patient_share - self.baseline.patient_share
+
+
+def _outcome(claim: Claim) -> tuple[object, ...]:
+    a = claim.assessment
+    if a is None:
+        return (None,)
+    return (a.allowed, a.codes, a.patient_share, a.practitioner_fee, a.insurer_share)
+
+
+def what_if(
+    source: Iterable[Mapping[str, object]] | str | os.PathLike[str],
+    scenario: Rules,
+    *,
+    baseline: Rules | None = None,
+    grouped: bool = False,
+    accept_unconfirmed: bool = False,
+) -> WhatIf:
+    """Assess the same claims under ``baseline`` (default: the bundled rules) and ``scenario``.
+
+    ``source`` is a claims file path (read twice) or records (held in memory).
+
+    >>> import io
+    >>> from inami_ppl import default_rules
+    >>> rows = [{"patient_id": "a", "birth_date": "1980-06-15", "date": f"2024-05-{d:02}",
+    ...          "network": "adults", "function": "support", "setting": "individual"}
+    ...         for d in range(1, 31, 3)]
+    >>> higher = default_rules().with_overrides({"limit.2024.support_individual.adults": 10})
+    >>> w = what_if(rows, higher)
+    >>> w.baseline.accepted, w.scenario.accepted, w.changed, w.insurer_difference
+    (8, 10, 2, Decimal('141.48'))
+    """
+    baseline = baseline or default_rules()
+    records: list[Mapping[str, object]] | None = None
+    if not isinstance(source, str | os.PathLike):
+        records = list(source)
+
+    def run(rules: Rules) -> Iterable[Claim]:
+        if records is None:
+            assert isinstance(source, str | os.PathLike)  # noqa: S101  (narrowing only)
+            return assess_file(
+                source, grouped=grouped, rules=rules, accept_unconfirmed=accept_unconfirmed
+            )
+        return assess_records(
+            records, grouped=grouped, rules=rules, accept_unconfirmed=accept_unconfirmed
+        )
+
+    before, after = _Counter(), _Counter()
+    changed = 0
+    for old, new in zip(run(baseline), run(scenario), strict=True):
+        before.add(old)
+        after.add(new)
+        changed += _outcome(old) != _outcome(new)
+    return WhatIf(baseline=before.totals(), scenario=after.totals(), changed=changed)
