@@ -49,7 +49,7 @@ class Patient:
         self.preferential = preferential
         self.rows: list[Row] = []
 
-    def add(
+    def add(  # noqa: PLR0917  (a call reads like a row of the file)
         self,
         day: dt.date,
         network: str,

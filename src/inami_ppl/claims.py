@@ -27,6 +27,7 @@ import csv
 import datetime as dt
 import enum
 import functools
+import io
 import json
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -695,7 +696,7 @@ def _jsonl_rows(stream: IO[str]) -> Iterator[NumberedRow]:
         yield line, record
 
 
-def open_claims(path: str | os.PathLike[str]) -> IO[str]:
+def open_claims(path: str | os.PathLike[str]) -> io.TextIOWrapper:
     """Open a claims file for reading: UTF-8 with or without a byte-order mark.
 
     Bytes that are not UTF-8 are kept (as surrogates) and reported on their row.

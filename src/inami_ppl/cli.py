@@ -52,6 +52,11 @@ EXIT_USAGE: Final = 2
 _PROGRESS_EVERY: Final = 0.5
 
 
+def _say(text: str, stream: IO[str] | None = None) -> None:
+    """Write one line (to standard output unless ``stream`` says otherwise)."""
+    (stream or sys.stdout).write(text + "\n")
+
+
 class _UsageError(Exception):
     """A problem with the command line or the input file as a whole (exit code 2)."""
 
@@ -131,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _assess(args)
         return _rules(args)
     except _UsageError as error:
-        print(f"inami-ppl: error: {error}", file=sys.stderr)
+        _say(f"inami-ppl: error: {error}", sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         # The reader went away (``inami-ppl ... | head``): stop quietly, as Unix tools do.
@@ -143,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 # assess
 
 
-def _open_input(name: str) -> IO[str]:
+def _open_input(name: str) -> io.TextIOWrapper:
     if name == "-":
         return io.TextIOWrapper(
             sys.stdin.buffer, encoding="utf-8-sig", errors="surrogateescape", newline=""
@@ -154,15 +159,23 @@ def _open_input(name: str) -> IO[str]:
         raise _UsageError(f"cannot read {name}: {error.strerror}") from None
 
 
-def _open_output(name: str | None) -> IO[str]:
+def _open_output(name: str | None) -> io.TextIOWrapper:
     if name is None or name == "-":
-        return io.TextIOWrapper(
-            sys.stdout.buffer, encoding="utf-8", newline="", write_through=False
-        )
+        return io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
     try:
-        return open(name, "w", encoding="utf-8", newline="")  # noqa: PTH123, SIM115  (closed by the caller)
+        return open(name, "w", encoding="utf-8", newline="")  # noqa: PTH123  (closed by the caller)
     except OSError as error:
         raise _UsageError(f"cannot write {name}: {error.strerror}") from None
+
+
+def _release(stream: io.TextIOWrapper, name: str | None) -> None:
+    """Close a file; only let go of the wrapper around standard input or output."""
+    if name is None or name == "-":
+        if stream.writable():
+            stream.flush()
+        stream.detach()
+    else:
+        stream.close()
 
 
 class _Progress:
@@ -209,16 +222,9 @@ def _assess(args: argparse.Namespace) -> int:
         try:
             counted = _write(claims, out, columns, out_format, args)
         finally:
-            out.flush()
-            if args.output not in (None, "-"):
-                out.close()
-            else:
-                out.detach()
+            _release(out, args.output)
     finally:
-        if name == "-":
-            stream.detach()  # type: ignore[attr-defined]
-        else:
-            stream.close()
+        _release(stream, name)
     totals, invalid = counted
     if args.summary:
         _print_summary(totals)
@@ -245,14 +251,14 @@ def _write(
             progress.step()
             if claim.error is not None:
                 invalid += 1
-                print(f"inami-ppl: {claim.error.message}", file=sys.stderr)
+                _say(f"inami-ppl: {claim.error.message}", sys.stderr)
             if out_format == "csv":
                 writer.writerow(claim_cells(claim, columns, lang=args.lang))
             else:
                 out.write(json.dumps(claim_json(claim, lang=args.lang), ensure_ascii=False))
                 out.write("\n")
     except InvalidRowError as error:
-        print(f"inami-ppl: {error} (stopped: --strict)", file=sys.stderr)
+        _say(f"inami-ppl: {error} (stopped: --strict)", sys.stderr)
         invalid += 1
     progress.done()
     return counter.totals(), invalid
@@ -271,7 +277,7 @@ def _print_summary(totals: Totals) -> None:
         f"insurer share (individual sessions): {totals.insurer_share} EUR",
         f"accepted group sessions (fee per facilitator, not computed): {totals.group_sessions}",
     ]
-    print("\n".join(lines), file=sys.stderr)
+    _say("\n".join(lines), sys.stderr)
 
 
 # --------------------------------------------------------------------------------------
@@ -295,17 +301,17 @@ def _rules(args: argparse.Namespace) -> int:
             "unconfirmed": ruleset.unconfirmed,
             "values": values,
         }
-        print(json.dumps(document, ensure_ascii=False, indent=2))
+        _say(json.dumps(document, ensure_ascii=False, indent=2))
         return EXIT_OK
     note = " (unconfirmed: after the period the rules cover)" if ruleset.unconfirmed else ""
-    print(f"Rules in force on {on.isoformat()}: rule set {ruleset.id}{note}")
-    print("confidence: SEED founding documents, P primary, S secondary, A our assumption\n")
+    _say(f"Rules in force on {on.isoformat()}: rule set {ruleset.id}{note}")
+    _say("confidence: SEED founding documents, P primary, S secondary, A our assumption\n")
     width = max(len(str(v["name"])) for v in values)
     for value in values:
         shown = value["value"]
         text = ", ".join(shown) if isinstance(shown, list) else str(shown)
         until = value["end"] or "open"
-        print(
+        _say(
             f"{value['name']:<{width}}  {text:<12}  {value['start']}..{until}  "
             f"[{value['confidence']}] {value['source']} {value['url']}"
         )
