@@ -126,8 +126,7 @@ class _Counter:
         if a is None:
             self.invalid += 1
             return
-        if claim.patient_id is not None:
-            self.patients.add(claim.patient_id)
+        self.patients.add(claim.patient_id or "")  # an assessed row always has one
         if not a.allowed:
             self.refused += 1
             self.reasons.update(a.codes)

@@ -232,8 +232,6 @@ def _text(field: str, value: object) -> str:
         return value.strip()
     if isinstance(value, int) and not isinstance(value, bool) and field == "patient_id":
         return str(value)
-    if isinstance(value, enum.Enum) and isinstance(value.value, str):
-        return value.value
     raise _BadCellError(field, "a text value")
 
 
@@ -856,6 +854,4 @@ def write_jsonl(claims: Iterable[Claim], stream: IO[str], *, lang: str = "en") -
 def _json_default(value: object) -> object:
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, enum.Enum):
-        return value.value
     return str(value)

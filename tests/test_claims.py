@@ -1,0 +1,617 @@
+"""Claims files: one claim per row, patients judged together, malformed rows reported.
+
+DESIGN.md, "Claims files": the columns, the output, malformed rows reported with their
+line number and never dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import random
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from inami_ppl import Function, Patient, Session, assess_history
+from inami_ppl.claims import (
+    COLUMNS,
+    OUTPUT_COLUMNS,
+    Claim,
+    ClaimsFileError,
+    InvalidRowError,
+    RowError,
+    assess_file,
+    assess_records,
+    claim_cells,
+    claim_json,
+    guess_format,
+    output_header,
+    read_csv,
+    write_csv,
+    write_jsonl,
+)
+from strategies import histories, patients
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "claims.csv"
+HEADER = "patient_id,birth_date,date,network,function,setting"
+
+
+def csv_text(*rows: str, header: str = HEADER) -> io.StringIO:
+    return io.StringIO("\n".join([header, *rows]) + "\n")
+
+
+def row(
+    *,
+    pid: str = "p1",
+    day: str = "2024-05-06",
+    function: str = "support",
+    setting: str = "individual",
+    network: str = "adults",
+    birth: str = "1980-06-15",
+) -> str:
+    return f"{pid},{birth},{day},{network},{function},{setting}"
+
+
+def claims_of(
+    *rows: str,
+    header: str = HEADER,
+    grouped: bool = False,
+    strict: bool = False,
+    accept_unconfirmed: bool = False,
+) -> list[Claim]:
+    claims = assess_file(
+        csv_text(*rows, header=header),
+        grouped=grouped,
+        strict=strict,
+        accept_unconfirmed=accept_unconfirmed,
+    )
+    return list(claims)
+
+
+def only_error(claims: list[Claim]) -> RowError:
+    errors = [c.error for c in claims if c.error is not None]
+    assert len(errors) == 1
+    return errors[0]
+
+
+# --- the bundled example --------------------------------------------------------------
+
+
+def example_rows() -> list[dict[str, str]]:
+    with EXAMPLE.open(encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def test_example_file_rows_give_the_decision_and_share_the_rules_give() -> None:
+    rows = example_rows()
+    claims = list(assess_file(EXAMPLE))
+    assert len(rows) == len(claims)
+    for expected, claim in zip(rows, claims, strict=True):
+        assert claim.assessment is not None
+        got = "accepted" if claim.allowed else ";".join(claim.codes)
+        assert (expected["expected"], expected["expected_share"]) == (
+            got,
+            "" if claim.assessment.patient_share is None else str(claim.assessment.patient_share),
+        ), f"line {claim.line}"
+
+
+def test_example_file_has_patients_of_both_networks_in_both_conventions_and_refusals() -> None:
+    rows = example_rows()
+    assert 200 <= len(rows) <= 999
+    assert {"adults", "children_adolescents"} == {r["network"] for r in rows}
+    years = {r["date"][:4] for r in rows}
+    assert {"2022", "2023", "2024", "2025"} <= years
+    codes = Counter(r["expected"] for r in rows if r["expected"] != "accepted")
+    assert set(codes) == {
+        "age.network",
+        "network.switch",
+        "function.not_in_force",
+        "quota.exceeded",
+        "quota.combination",
+        "day.limit",
+        "assessment.missing",
+        "video.first_in_person",
+    }
+
+
+def test_example_file_is_what_its_generator_writes(tmp_path: Path) -> None:
+    import importlib.util  # noqa: PLC0415  (loads the script by path)
+
+    spec = importlib.util.spec_from_file_location("make_claims", ROOT / "examples/make_claims.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, module.HEADER, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(module.rows())
+    assert EXAMPLE.read_text("utf-8") == buffer.getvalue()
+
+
+# --- one claim per row, in input order --------------------------------------------------
+
+
+def test_each_row_gives_one_claim_in_input_order_with_its_line() -> None:
+    claims = claims_of(row(day="2024-05-13"), row(day="2024-05-06"), row(pid="p2"))
+    assert [2, 3, 4] == [c.line for c in claims]
+    assert ["2024-05-13", "2024-05-06", "2024-05-06"] == [c.cells["date"] for c in claims]
+    # p1's sessions are judged in date order: 05-06 first (free), then 05-13.
+    shares = [c.assessment.patient_share for c in claims if c.assessment]
+    assert [Decimal("11.00"), Decimal("0.00"), Decimal("0.00")] == shares
+
+
+def test_patients_are_judged_apart() -> None:
+    claims = claims_of(row(pid="a"), row(pid="b"))
+    assert [True, True] == [c.allowed for c in claims]
+
+
+def test_interleaved_patients_give_the_same_claims_as_grouped_input() -> None:
+    header, *rows = EXAMPLE.read_text("utf-8").splitlines()
+    # Interleave the patients at random, each keeping the order of its own rows.
+    queues: dict[str, list[str]] = {}
+    for text in rows:
+        queues.setdefault(text.split(",")[0], []).append(text)
+    pick = random.Random(4)
+    mixed: list[str] = []
+    while queues:
+        patient = pick.choice(sorted(queues))
+        mixed.append(queues[patient].pop(0))
+        if not queues[patient]:
+            del queues[patient]
+    assert sorted(rows) == sorted(mixed)
+    assert rows != mixed
+    grouped = list(assess_file(csv_text(*rows, header=header), grouped=True))
+    interleaved = list(assess_file(csv_text(*mixed, header=header)))
+    assert {rows[c.line - 2]: (c.allowed, c.codes) for c in grouped} == {
+        mixed[c.line - 2]: (c.allowed, c.codes) for c in interleaved
+    }
+
+
+def test_grouped_input_with_a_split_patient_reports_the_later_rows() -> None:
+    claims = claims_of(row(pid="a"), row(pid="b"), row(pid="a", day="2024-05-13"), grouped=True)
+    error = only_error(claims)
+    assert (error.line, error.field) == (4, "patient_id")
+    assert "next to each other" in error.expected
+    assert [True, True, None] == [c.allowed for c in claims]
+
+
+def test_strict_mode_stops_at_the_first_malformed_row() -> None:
+    with pytest.raises(InvalidRowError) as caught:
+        claims_of(row(), row(day="2024-02-30"), row(day="x"), strict=True)
+    assert caught.value.line == 3
+    assert str(caught.value).startswith("line 3: date: expected an ISO date")
+    assert isinstance(caught.value, ValueError)
+
+
+# --- malformed rows -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "expected"),
+    [
+        (row(day="2024-13-01"), "date", "an ISO date (YYYY-MM-DD)"),
+        (row(day=""), "date", "a value"),
+        (row(network="kids"), "network", "one of 'children_adolescents', 'adults'"),
+        (row(function="therapy"), "function", "one of 'first_line'"),
+        (row(setting=""), "setting", "a value"),
+        (row(pid=""), "patient_id", "a value"),
+        (row(birth="1980-02-30"), "birth_date", "an ISO date (YYYY-MM-DD)"),
+        (row(function="community", setting="individual"), "setting", "group for function"),
+        (row(day="2021-08-31"), "date", "a date on or after 2021-09-01"),
+        (row(day="2028-01-01"), "date", "a date on or before 2027-12-31"),
+        (row(birth="2024-06-01"), "birth_date", "a date on or before the session date"),
+        ("p1,1980-06-15,2024-05-06,adults,support", "row", "6 cells, as in the header"),
+    ],
+)
+def test_malformed_row_is_reported_with_its_line_and_field(
+    text: str, field: str, expected: str
+) -> None:
+    claims = claims_of(row(pid="ok"), text)
+    error = only_error(claims)
+    assert (3, field) == (error.line, error.field)
+    assert error.expected.startswith(expected)
+    assert claims[1].assessment is None
+    assert claims[1].allowed is None
+    assert claims[1].codes == ()
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expected"),
+    [
+        ("preferential", "yes", "true or false (or 1 or 0)"),
+        ("modality", "phone", "one of 'practice'"),
+        ("with_context", "2", "true or false"),
+        ("functional_assessment", "maybe", "true or false"),
+    ],
+)
+def test_malformed_optional_cell_is_reported(column: str, value: str, expected: str) -> None:
+    claims = claims_of(f"{row()},{value}", header=f"{HEADER},{column}")
+    error = only_error(claims)
+    assert (2, column) == (error.line, error.field)
+    assert error.expected.startswith(expected)
+
+
+def test_optional_cells_take_the_defaults_when_empty() -> None:
+    header = f"{HEADER},preferential,modality,with_context,functional_assessment,provider"
+    [claim] = claims_of(f"{row()},,,,,", header=header)
+    assert claim.assessment is not None
+    session = claim.assessment.session
+    expected = Session(
+        date=dt.date(2024, 5, 6), network="adults", function="support", setting="individual"
+    )
+    assert expected == session
+
+
+@pytest.mark.parametrize(("text", "value"), [("TRUE", True), ("1", True), ("0", False)])
+def test_booleans_read_true_false_1_0_in_any_case(text: str, value: bool) -> None:
+    [claim] = claims_of(f"{row()},{text}", header=f"{HEADER},functional_assessment")
+    assert claim.assessment is not None
+    assert value is claim.assessment.session.functional_assessment
+
+
+def test_cells_are_read_without_surrounding_spaces() -> None:
+    [claim] = claims_of(" p1 , 1980-06-15 ,2024-05-06, adults ,support,individual ")
+    assert claim.allowed is True
+    assert claim.patient_id == "p1"
+
+
+def test_a_birth_date_that_changes_within_a_patient_is_reported_on_the_later_rows() -> None:
+    claims = claims_of(row(), row(day="2024-05-13", birth="1981-06-15"))
+    error = only_error(claims)
+    assert (3, "birth_date") == (error.line, error.field)
+    assert "line 2" in error.expected
+
+
+def test_the_increased_reimbursement_may_change_from_one_session_to_the_next() -> None:
+    header = f"{HEADER},preferential"
+    claims = claims_of(
+        f"{row()},false",
+        f"{row(day='2024-05-13')},false",
+        f"{row(day='2024-05-20')},true",
+        header=header,
+    )
+    shares = [c.assessment.patient_share for c in claims if c.assessment]
+    assert [Decimal("0.00"), Decimal("11.00"), Decimal("4.00")] == shares
+
+
+def test_sessions_after_the_covered_period_are_judged_on_request_and_marked() -> None:
+    [claim] = claims_of(row(day="2028-01-03"), accept_unconfirmed=True)
+    assert claim.assessment is not None
+    assert claim.assessment.unconfirmed
+    assert claim.allowed
+
+
+# --- privacy ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", [row(pid="=SECRET", birth="1980-99-01"), row(pid="SECRET", birth="2030-01-01")]
+)
+def test_errors_never_show_a_birth_date(text: str) -> None:
+    error = only_error(claims_of(text))
+    assert error.field == "birth_date"
+    assert error.value is None
+    assert "1980-99" not in error.message
+    assert "2030" not in error.message
+    assert "SECRET" not in error.message
+
+
+def test_errors_about_the_patient_id_never_show_it() -> None:
+    records = [{"patient_id": True, "birth_date": "1980-01-01"}]
+    [claim] = assess_records(records)
+    assert claim.error is not None
+    assert claim.error.field == "patient_id"
+    assert claim.error.shown == "(not shown)"
+    assert "True" not in claim.error.message
+
+
+# --- files: header, encoding, line endings ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "a header row"),
+        ("patient_id,birth_date,date,network,function\n", "a column 'setting'"),
+        (HEADER + ",date\n", "each column once"),
+    ],
+)
+def test_a_file_without_a_usable_header_is_an_error(text: str, expected: str) -> None:
+    with pytest.raises(ClaimsFileError, match=expected):
+        read_csv(io.StringIO(text))
+
+
+def test_a_header_only_file_gives_no_claims() -> None:
+    assert [] == list(assess_file(io.StringIO(HEADER + "\n")))
+
+
+def test_byte_order_mark_crlf_and_blank_lines_are_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_bytes(
+        ("\ufeff" + HEADER + "\r\n" + row() + "\r\n\r\n" + row(pid="p2") + "\r\n").encode()
+    )
+    claims = list(assess_file(path))
+    assert [2, 4] == [c.line for c in claims]
+    assert [True, True] == [c.allowed for c in claims]
+
+
+def test_bytes_that_are_not_utf8_are_reported_on_their_row(tmp_path: Path) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_bytes(
+        (HEADER + "\n" + row() + "\n").encode()
+        + b"p2,1980-06-15,2024-05-06,adul\xe9s,support,individual\n"
+    )
+    claims = list(assess_file(path))
+    error = only_error(claims)
+    assert (3, "network", "valid UTF-8 text") == (error.line, error.field, error.expected)
+    out = io.StringIO()
+    write_csv(claims, out)
+    assert "adul\ufffds" in out.getvalue()
+
+
+def test_a_header_that_is_not_utf8_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_bytes(b"patient_id,birth_date,date,network,function,setting,not\xe9\n")
+    with pytest.raises(ClaimsFileError, match="column names in UTF-8"):
+        list(assess_file(path))
+
+
+def test_a_row_that_csv_cannot_read_is_reported_and_the_others_go_on() -> None:
+    big = "x" * (csv.field_size_limit() + 1)
+    claims = claims_of(
+        row(), f"{big},1980-06-15,2024-05-07,adults,support,individual", row(pid="p3")
+    )
+    error = only_error(claims)
+    assert ("row", 3) == (error.field, error.line)
+    assert [True, None, True] == [c.allowed for c in claims]
+
+
+def test_a_header_that_csv_cannot_read_is_an_error() -> None:
+    with pytest.raises(ClaimsFileError, match="a CSV header row"):
+        read_csv(io.StringIO("x" * (csv.field_size_limit() + 1) + "\n"))
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("a.csv", "csv"),
+        ("a.jsonl", "jsonl"),
+        ("A.NDJSON", "jsonl"),
+        ("a.json", "jsonl"),
+        ("a", "csv"),
+    ],
+)
+def test_format_is_guessed_from_the_name(name: str, kind: str) -> None:
+    assert kind == guess_format(name)
+
+
+# --- JSON lines -----------------------------------------------------------------------
+
+
+def jsonl(*objects: object) -> str:
+    return "".join((o if isinstance(o, str) else json.dumps(o)) + "\n" for o in objects)
+
+
+RECORD = {
+    "patient_id": 17,
+    "birth_date": "1980-06-15",
+    "date": "2024-05-06",
+    "network": "adults",
+    "function": "support",
+    "setting": "individual",
+    "with_context": False,
+    "provider": None,
+}
+
+
+def test_json_lines_take_json_values_and_report_lines_that_are_not_objects(tmp_path: Path) -> None:
+    path = tmp_path / "claims.jsonl"
+    path.write_text(jsonl(RECORD, "", "[1, 2]", "{not json", {**RECORD, "date": "2024-05-13"}))
+    claims = list(assess_file(path))
+    assert [1, 3, 4, 5] == [c.line for c in claims]
+    assert [True, None, None, True] == [c.allowed for c in claims]
+    assert ["json", "json"] == [c.error.field for c in claims if c.error]
+    assert claims[0].patient_id == "17"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("network", True), ("date", 20240506), ("with_context", "sometimes")]
+)
+def test_json_values_of_the_wrong_type_are_reported(field: str, value: object) -> None:
+    [claim] = assess_records([{**RECORD, field: value}])
+    assert claim.error is not None
+    assert field == claim.error.field
+    assert json.dumps(value) == claim.error.value or str(value) == claim.error.value
+
+
+def test_records_may_hold_the_librarys_own_values() -> None:
+    record = {**RECORD, "date": dt.date(2024, 5, 6), "function": Function.SUPPORT}
+    [claim] = assess_records([record])
+    assert claim.allowed
+
+
+def test_a_record_that_is_not_a_mapping_is_reported() -> None:
+    claims = list(assess_records([RECORD, ["not", "a", "mapping"]]))  # type: ignore[list-item]
+    error = only_error(claims)
+    assert (2, "row") == (error.line, error.field)
+
+
+# --- output ----------------------------------------------------------------------------
+
+
+def test_csv_output_repeats_the_input_columns_then_adds_the_decision() -> None:
+    header = f"{HEADER},note"
+    [claim] = claims_of(f"{row()},hello", header=header)
+    columns, _ = read_csv(io.StringIO(header + "\n"))
+    assert [*columns, *OUTPUT_COLUMNS] == output_header(columns)
+    cells = dict(zip(output_header(columns), claim_cells(claim, columns), strict=True))
+    assert cells["note"] == "hello"
+    assert (cells["allowed"], cells["patient_share"], cells["practitioner_fee"]) == (
+        "true",
+        "0.00",
+        "81.74",
+    )
+    assert (cells["insurer_share"], cells["ruleset"], cells["line"], cells["error"]) == (
+        "81.74",
+        "2024",
+        "2",
+        "",
+    )
+
+
+def test_group_rows_leave_the_fee_and_insurer_share_empty() -> None:
+    [claim] = claims_of(row(setting="group"))
+    cells = dict(zip(output_header(), claim_cells(claim), strict=True))
+    assert ("2.50", "", "") == (
+        cells["patient_share"],
+        cells["practitioner_fee"],
+        cells["insurer_share"],
+    )
+
+
+def test_refused_rows_list_their_codes_and_messages_in_the_language_asked() -> None:
+    claims = claims_of(row(), row(setting="group"))
+    cells = dict(zip(output_header(), claim_cells(claims[1], lang="fr"), strict=True))
+    assert ("false", "day.limit") == (cells["allowed"], cells["reasons"])
+    assert cells["messages"].startswith("Une seule séance remboursée par jour")
+    assert "" == cells["patient_share"]
+
+
+def test_input_columns_named_like_output_columns_are_replaced() -> None:
+    header = f"{HEADER},allowed"
+    [claim] = claims_of(f"{row()},false", header=header)
+    columns, _ = read_csv(io.StringIO(header + "\n"))
+    assert output_header(columns).count("allowed") == 1
+    cells = dict(zip(output_header(columns), claim_cells(claim, columns), strict=True))
+    assert "true" == cells["allowed"]
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t"])
+def test_echoed_cells_never_start_a_spreadsheet_formula(start: str) -> None:
+    header = f"{HEADER},note"
+    claims = claims_of(
+        f'"{start}HYPERLINK(1)",1980-06-15,2024-05-06,adults,support,individual,{start}cmd',
+        f'p2,1980-06-15,2024-05-06,adults,"{start}x",individual,ok',
+        header=header,
+    )
+    columns, _ = read_csv(io.StringIO(header + "\n"))
+    for claim in claims:
+        for cell in claim_cells(claim, columns):
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+    first = claim_cells(claims[0], columns)
+    assert first[0] == f"'{start}HYPERLINK(1)"
+
+
+def test_malformed_rows_are_written_with_their_error() -> None:
+    claims = claims_of(row(day="soon"))
+    out = io.StringIO()
+    write_csv(claims, out)
+    written = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert 1 == len(written)
+    assert ("", "2", "date: expected an ISO date (YYYY-MM-DD), got 'soon'") == (
+        written[0]["allowed"],
+        written[0]["line"],
+        written[0]["error"],
+    )
+
+
+def test_json_lines_output_has_json_values() -> None:
+    claims = [*claims_of(row(), row(setting="group")), *claims_of(row(day="soon"))]
+    out = io.StringIO()
+    write_jsonl(claims, out, lang="nl")
+    first, second, third = (json.loads(line) for line in out.getvalue().splitlines())
+    assert (True, [], "0.00", "81.74", None) == (
+        first["allowed"],
+        first["reasons"],
+        first["patient_share"],
+        first["practitioner_fee"],
+        first["error"],
+    )
+    assert (False, ["day.limit"], None) == (
+        second["allowed"],
+        second["reasons"],
+        second["patient_share"],
+    )
+    assert second["messages"][0].startswith("Maar één terugbetaalde sessie per dag")
+    assert (None, 2, "date: expected an ISO date (YYYY-MM-DD), got 'soon'") == (
+        third["allowed"],
+        third["line"],
+        third["error"],
+    )
+
+
+def test_json_output_writes_dates_and_codes_of_records_as_text() -> None:
+    record = {**RECORD, "date": dt.date(2024, 5, 6), "function": Function.SUPPORT, "x": Decimal(1)}
+    out = io.StringIO()
+    write_jsonl(assess_records([record]), out)
+    written = json.loads(out.getvalue())
+    assert ("2024-05-06", "support", "1") == (written["date"], written["function"], written["x"])
+    assert claim_json(next(assess_records([record])))["allowed"] is True
+
+
+def test_csv_output_writes_values_of_records_as_text() -> None:
+    record = {**RECORD, "date": dt.date(2024, 5, 6), "function": Function.SUPPORT}
+    cells = claim_cells(next(assess_records([record])))
+    assert cells[: len(COLUMNS)] == [
+        "17",
+        "1980-06-15",
+        "",
+        "2024-05-06",
+        "adults",
+        "support",
+        "individual",
+        "",
+        "false",
+        "",
+        "",
+    ]
+
+
+# --- agreement with assess_history ---------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None, database=None)
+@given(
+    st.lists(
+        patients().flatmap(lambda p: st.tuples(st.just(p), histories(p))), min_size=1, max_size=3
+    )
+)
+def test_claims_give_the_decisions_of_assess_history_patient_by_patient(
+    cases: list[tuple[Patient, list[Session]]],
+) -> None:
+    records = [
+        {
+            "patient_id": f"p{number}",
+            "birth_date": patient.birth_date.isoformat(),
+            "preferential": patient.preferential,
+            "date": session.date.isoformat(),
+            "network": session.network.value,
+            "function": session.function.value,
+            "setting": session.setting.value,
+            "modality": session.modality.value,
+            "with_context": session.with_context,
+            "functional_assessment": session.functional_assessment,
+            "provider": session.provider,
+        }
+        for number, (patient, sessions) in enumerate(cases)
+        for session in sessions
+    ]
+    random.Random(len(records)).shuffle(records)
+    claims = list(assess_records(records))
+    assert [c.error for c in claims] == [None] * len(records)
+    for number, (patient, _) in enumerate(cases):
+        mine = [c for c in claims if c.patient_id == f"p{number}"]
+        # Within one date, the input order decides; assess_history keeps it too.
+        in_input_order = [c.assessment.session for c in mine if c.assessment]
+        expected = assess_history(patient, in_input_order)
+        decided = sorted(mine, key=lambda c: c.assessment.session.date if c.assessment else 0)
+        assert expected == [c.assessment for c in decided]
