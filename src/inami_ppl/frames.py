@@ -41,9 +41,7 @@ def _cell(value: object) -> object:
         if value.tzinfo is None and value == value.normalize():
             return value.date()
         return value.isoformat()  # a time of day: reported as a malformed date
-    if type(value).__module__ == "numpy" and hasattr(value, "item"):
-        return value.item()
-    return value
+    return value  # itertuples already gives Python scalars for numpy ones
 
 
 def records_of(frame: pd.DataFrame) -> Iterator[dict[str, object]]:
