@@ -433,6 +433,19 @@ def test_json_values_of_the_wrong_type_are_reported(field: str, value: object) -
     assert json.dumps(value) == claim.error.value or str(value) == claim.error.value
 
 
+@pytest.mark.parametrize(("value", "expected"), [(True, True), (1, True), (1.0, True), (0, False)])
+def test_json_booleans_may_be_true_false_1_or_0(value: object, expected: bool) -> None:
+    [claim] = assess_records([{**RECORD, "functional_assessment": value}])
+    assert claim.assessment is not None
+    assert expected is claim.assessment.session.functional_assessment
+
+
+def test_a_json_list_in_a_cell_is_reported() -> None:
+    [claim] = assess_records([{**RECORD, "network": ["adults"]}])
+    assert claim.error is not None
+    assert ("network", '["adults"]') == (claim.error.field, claim.error.value)
+
+
 def test_records_may_hold_the_librarys_own_values() -> None:
     record = {**RECORD, "date": dt.date(2024, 5, 6), "function": Function.SUPPORT}
     [claim] = assess_records([record])

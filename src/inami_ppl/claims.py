@@ -101,6 +101,8 @@ OUTPUT_COLUMNS: Final = (
 _PRIVATE: Final = frozenset({"patient_id", "birth_date"})
 # A spreadsheet reads a cell starting with one of these as a formula.
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST: Final = frozenset(_FORMULA_START)
+_OUTPUT_NAMES: Final = frozenset(OUTPUT_COLUMNS)
 
 
 class InvalidRowError(InvalidInputError):
@@ -219,7 +221,7 @@ def _parse_date(text: str) -> dt.date | None:
 
 def _has_surrogates(text: str) -> bool:
     """Whether ``text`` holds bytes that were not UTF-8 (read with ``surrogateescape``)."""
-    return not text.isascii() and any("\udc80" <= ch <= "\udcff" for ch in text)
+    return any("\udc80" <= ch <= "\udcff" for ch in text)
 
 
 def _text(field: str, value: object) -> str:
@@ -227,7 +229,7 @@ def _text(field: str, value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        if _has_surrogates(value):
+        if not value.isascii() and _has_surrogates(value):
             raise _BadCellError(field, "valid UTF-8 text")
         return value.strip()
     if isinstance(value, int) and not isinstance(value, bool) and field == "patient_id":
@@ -269,6 +271,8 @@ def _flag(record: Mapping[str, object], field: str) -> bool:
     value = record.get(field)
     if isinstance(value, bool):
         return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)  # JSON 1 and 0, like "1" and "0" in CSV
     text = _text(field, value).lower()
     if text in _TRUE:
         return True
@@ -280,6 +284,37 @@ def _flag(record: Mapping[str, object], field: str) -> bool:
 @functools.lru_cache(maxsize=65_536)
 def _patient(birth_date: dt.date, preferential: bool) -> Patient:
     return Patient(birth_date=birth_date, preferential=preferential)
+
+
+# The cells that describe a session apart from its date. A claims file repeats a handful
+# of combinations, so each is read once (see ``_cached_shape``).
+_SESSION_FIELDS: Final = (
+    "network",
+    "function",
+    "setting",
+    "modality",
+    "with_context",
+    "functional_assessment",
+    "provider",
+)
+_Shape = tuple[Network, Function, Setting, Modality, bool, bool, "str | None"]
+
+
+def _shape(raw: tuple[object, ...]) -> _Shape:
+    """Read the session cells (in :data:`_SESSION_FIELDS` order) into the library's values."""
+    cells = dict(zip(_SESSION_FIELDS, raw, strict=True))
+    return (
+        _code(cells, "network", _NETWORKS, None),
+        _code(cells, "function", _FUNCTIONS, None),
+        _code(cells, "setting", _SETTINGS, None),
+        _code(cells, "modality", _MODALITIES, Modality.PRACTICE),
+        _flag(cells, "with_context"),
+        _flag(cells, "functional_assessment"),
+        _text("provider", cells.get("provider")) or None,
+    )
+
+
+_cached_shape = functools.lru_cache(maxsize=65_536)(_shape)
 
 
 @final
@@ -308,13 +343,12 @@ def _read_row(
     birth_date = _date(record, "birth_date")
     preferential = _flag(record, "preferential")
     day = _date(record, "date")
-    network = _code(record, "network", _NETWORKS, None)
-    function = _code(record, "function", _FUNCTIONS, None)
-    setting = _code(record, "setting", _SETTINGS, None)
-    modality = _code(record, "modality", _MODALITIES, Modality.PRACTICE)
-    with_context = _flag(record, "with_context")
-    functional_assessment = _flag(record, "functional_assessment")
-    provider = _text("provider", record.get("provider")) or None
+    raw = tuple(record.get(field) for field in _SESSION_FIELDS)
+    try:
+        shape = _cached_shape(raw)
+    except TypeError:  # a JSON list or object in a cell: not hashable, read it uncached
+        shape = _shape(raw)
+    network, function, setting, modality, with_context, functional_assessment, provider = shape
     # RULES.md §1, §2, §11: these are errors, not refusals.
     if day < rules.coverage_start:
         raise _BadCellError("date", f"a date on or after {rules.coverage_start.isoformat()}")
@@ -620,7 +654,7 @@ def read_csv(stream: IO[str]) -> tuple[tuple[str, ...], Iterator[NumberedRow]]:
 def _check_columns(columns: Sequence[str]) -> None:
     seen: set[str] = set()
     for name in columns:
-        if _has_surrogates(name):
+        if not name.isascii() and _has_surrogates(name):
             raise ClaimsFileError("header", name, "column names in UTF-8")
         if name in seen:
             raise ClaimsFileError("header", name, "each column once")
@@ -752,7 +786,7 @@ def _assess_stream(stream: IO[str], kind: Format, options: dict[str, Any]) -> It
 
 def _neutral(value: str) -> str:
     """A cell that a spreadsheet will not run as a formula; non-UTF-8 bytes as U+FFFD."""
-    if _has_surrogates(value):
+    if not value.isascii() and _has_surrogates(value):
         value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     if value.startswith(_FORMULA_START):
         return "'" + value
@@ -760,6 +794,8 @@ def _neutral(value: str) -> str:
 
 
 def _echo(value: object) -> str:
+    if type(value) is str and value.isascii() and value[:1] not in _FORMULA_FIRST:
+        return value  # the common case: plain text that needs nothing
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -780,7 +816,7 @@ def claim_cells(claim: Claim, columns: Sequence[str] = COLUMNS, *, lang: str = "
     ``+``, ``-``, ``@``, a tab or a carriage return) get a leading apostrophe.
     """
     cells = claim.cells
-    out = [_echo(cells.get(name)) for name in columns if name not in OUTPUT_COLUMNS]
+    out = [_echo(cells.get(name)) for name in columns if name not in _OUTPUT_NAMES]
     a = claim.assessment
     if a is None:
         error = claim.error
