@@ -221,3 +221,16 @@ def test_what_if_counts_malformed_rows_in_both_runs() -> None:
     records = [{"patient_id": "a", "birth_date": "1980-01-01", "date": "never"}]
     result = what_if(records, default_rules())
     assert (1, 1, 0) == (result.baseline.invalid, result.scenario.invalid, result.changed)
+
+
+@pytest.mark.parametrize("claims", [None, 3, "claims", [{"allowed": True}], [None]])
+def test_totals_summaries_and_averages_take_only_claims(claims: object) -> None:
+    for function in (totals, summarize, network_averages):
+        with pytest.raises(InvalidInputError, match="claims: expected"):
+            function(claims)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("by", [None, 3, "network"])
+def test_summary_dimensions_must_be_a_list(by: object) -> None:
+    with pytest.raises(InvalidInputError, match="by: expected"):
+        summarize([], by=by)  # type: ignore[arg-type]

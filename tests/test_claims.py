@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from inami_ppl import Function, Patient, Session, assess_history
+from inami_ppl import Function, InvalidInputError, Patient, Session, assess_history
 from inami_ppl.claims import (
     COLUMNS,
     OUTPUT_COLUMNS,
@@ -29,6 +29,7 @@ from inami_ppl.claims import (
     RowError,
     assess_file,
     assess_records,
+    assess_rows,
     claim_cells,
     claim_json,
     guess_format,
@@ -628,3 +629,32 @@ def test_claims_give_the_decisions_of_assess_history_patient_by_patient(
         expected = assess_history(patient, in_input_order)
         decided = sorted(mine, key=lambda c: c.assessment.session.date if c.assessment else 0)
         assert expected == [c.assessment for c in decided]
+
+
+# --- bad arguments ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("records", [None, 3, "rows", b"rows", {"patient_id": "p"}])
+def test_records_that_are_not_an_iterable_of_mappings_are_an_error(records: object) -> None:
+    with pytest.raises(InvalidInputError, match="records: expected an iterable of mappings"):
+        assess_records(records)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("pair", [(1,), ("1", {}), (True, {}), [1, {}], None])
+def test_rows_that_are_not_numbered_pairs_are_an_error(pair: object) -> None:
+    with pytest.raises(InvalidInputError, match=r"rows\[0\]: expected a \(line number"):
+        list(assess_rows([pair]))  # type: ignore[list-item]
+
+
+def test_a_missing_file_is_an_error_naming_it(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.csv"
+    with pytest.raises(ClaimsFileError, match="file: expected a readable file"):
+        list(assess_file(missing))
+    with pytest.raises(ClaimsFileError, match="a readable file"):
+        list(assess_file(tmp_path))
+
+
+@pytest.mark.parametrize("source", [None, 3, b"claims.csv", ["a"]])
+def test_a_source_that_is_neither_a_path_nor_a_file_is_an_error(source: object) -> None:
+    with pytest.raises(ClaimsFileError, match="a path or an open text file"):
+        list(assess_file(source))  # type: ignore[arg-type]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
 from inami_ppl.errors import InvalidInputError
@@ -35,3 +36,10 @@ def to_enum(cls: type[E], field: str, value: object) -> E:
                 return member
     codes = ", ".join(repr(member.value) for member in cls)
     raise InvalidInputError(field, value, f"one of {codes}")
+
+
+def check_iterable(field: str, value: object, expected: str) -> Iterable[object]:
+    """Return ``value`` when it is an iterable of items (not a text, bytes or a mapping)."""
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise InvalidInputError(field, value, expected)
+    return value

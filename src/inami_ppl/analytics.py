@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Final, Literal, final
 
 import attrs
 
+from inami_ppl._validate import check_iterable
 from inami_ppl.claims import Claim, assess_file, assess_records
 from inami_ppl.errors import InvalidInputError
 from inami_ppl.model import Setting
@@ -175,10 +176,18 @@ class TotalsCounter:
         return self._counter.totals()
 
 
+def _checked(claims: object) -> Iterator[Claim]:
+    """The claims of ``claims``, each checked to be a :class:`Claim`."""
+    for claim in check_iterable("claims", claims, "an iterable of Claim"):
+        if not isinstance(claim, Claim):
+            raise InvalidInputError("claims", claim, "Claim values (from inami_ppl.claims)")
+        yield claim
+
+
 def totals(claims: Iterable[Claim]) -> Totals:
     """The totals of ``claims`` (see :class:`Totals`)."""
     counter = _Counter()
-    for claim in claims:
+    for claim in _checked(claims):
         counter.add(claim)
     return counter.totals()
 
@@ -239,13 +248,14 @@ def summarize(
         InvalidInputError: an unknown dimension.
 
     """
-    dims: tuple[Dimension, ...] = tuple(by)
-    for dimension in dims:
+    dims: list[Dimension] = []
+    for dimension in check_iterable("by", by, "a list of dimensions"):
         if dimension not in DIMENSIONS:
             raise InvalidInputError("by", dimension, "one of " + ", ".join(DIMENSIONS))
+        dims.append(dimension)
     groups: dict[tuple[str, ...], _Counter] = {}
     overall = _Counter()
-    for claim in claims:
+    for claim in _checked(claims):
         overall.add(claim)
         if claim.assessment is None:
             continue
@@ -255,7 +265,7 @@ def summarize(
             counter = groups[key] = _Counter()
         counter.add(claim)
     rows = tuple((key, groups[key].totals()) for key in sorted(groups))
-    return Summary(by=dims, rows=rows, total=overall.totals())
+    return Summary(by=tuple(dims), rows=rows, total=overall.totals())
 
 
 @final
@@ -304,7 +314,7 @@ def network_averages(claims: Iterable[Claim], *, rules: Rules | None = None) -> 
     rules = rules or default_rules()
     sessions: Counter[tuple[str, str, str, str, int]] = Counter()
     patients: dict[tuple[str, str, str, str, int], set[str]] = {}
-    for claim in claims:
+    for claim in _checked(claims):
         a = claim.assessment
         if a is None or not a.allowed:
             continue

@@ -33,10 +33,11 @@ import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
-from typing import IO, Any, Final, Literal, TypeVar, final
+from typing import IO, Any, Final, Literal, TypeVar, cast, final
 
 import attrs
 
+from inami_ppl._validate import check_iterable
 from inami_ppl.assess import judge_in_order
 from inami_ppl.decision import Assessment
 from inami_ppl.errors import InvalidInputError
@@ -567,7 +568,20 @@ def assess_rows(
     assessor = _Assessor(
         rules or default_rules(), strict=strict, accept_unconfirmed=accept_unconfirmed
     )
-    return (_grouped if grouped else _ungrouped)(assessor, rows)
+    checked = _numbered(check_iterable("rows", rows, "an iterable of (line, record) pairs"))
+    return (_grouped if grouped else _ungrouped)(assessor, checked)
+
+
+def _numbered(rows: Iterable[object]) -> Iterator[NumberedRow]:
+    for i, pair in enumerate(rows):
+        if (
+            not isinstance(pair, tuple)
+            or len(pair) != 2
+            or isinstance(pair[0], bool)
+            or not isinstance(pair[0], int)
+        ):
+            raise InvalidInputError(f"rows[{i}]", pair, "a (line number, record) pair")
+        yield pair
 
 
 def assess_records(
@@ -612,8 +626,9 @@ def assess_records(
         InvalidRowError: in strict mode, the first malformed row.
 
     """
+    checked = check_iterable("records", records, "an iterable of mappings")
     return assess_rows(
-        enumerate(records, start=1),
+        enumerate(cast("Iterable[Mapping[str, object]]", checked), start=1),
         grouped=grouped,
         strict=strict,
         rules=rules,
@@ -768,8 +783,16 @@ def assess_file(
         "accept_unconfirmed": accept_unconfirmed,
     }
     if isinstance(source, str | os.PathLike):
-        with open_claims(source) as stream:
+        try:
+            stream = open_claims(source)
+        except OSError as error:
+            raise ClaimsFileError(
+                "file", os.fspath(source), f"a readable file ({error.strerror})"
+            ) from None
+        with stream:
             yield from _assess_stream(stream, format or guess_format(os.fspath(source)), options)
+    elif not callable(getattr(source, "read", None)):
+        raise ClaimsFileError("file", source, "a path or an open text file")
     else:
         name = str(getattr(source, "name", ""))
         yield from _assess_stream(source, format or guess_format(name), options)
