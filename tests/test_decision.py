@@ -112,10 +112,10 @@ def test_reason_message_translates_the_codes_it_mentions(lang: str, expected: st
     assert expected == reason.message(lang)
 
 
-@pytest.mark.parametrize("lang", ["es", "", "english", "FR"])
-def test_unknown_language_is_an_error(lang: str) -> None:
+@pytest.mark.parametrize("lang", ["es", "", "english", "FR", None, ["fr"], 1])
+def test_unknown_language_is_an_error(lang: object) -> None:
     with pytest.raises(InvalidInputError) as info:
-        DAY_LIMIT.message(lang)
+        DAY_LIMIT.message(lang)  # type: ignore[arg-type]
 
     error = info.value
     assert isinstance(error, InamiPplError)

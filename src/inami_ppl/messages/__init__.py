@@ -49,11 +49,15 @@ _LABELLED: Final = {
 _DATES: Final = frozenset({"date", "frees_on", "last_date"})
 
 
-@functools.cache
-def catalogue(language: str) -> Mapping[str, Mapping[str, str]]:
+def catalogue(language: object) -> Mapping[str, Mapping[str, str]]:
     """The catalogue of ``language`` (``"fr"``, ``"nl"``, ``"de"`` or ``"en"``)."""
-    if language not in LANGUAGES:
+    if not isinstance(language, str) or language not in LANGUAGES:
         raise InvalidInputError("lang", language, f"one of {', '.join(LANGUAGES)}")
+    return _load(language)
+
+
+@functools.cache
+def _load(language: str) -> Mapping[str, Mapping[str, str]]:
     text = resources.files(__name__).joinpath(f"{language}.json").read_text("utf-8")
     data: dict[str, dict[str, str]] = json.loads(text)
     return data
