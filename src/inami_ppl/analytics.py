@@ -34,7 +34,7 @@ from inami_ppl._validate import check_iterable
 from inami_ppl.claims import Claim, assess_file, assess_records
 from inami_ppl.errors import InvalidInputError
 from inami_ppl.model import Setting
-from inami_ppl.rulesets import Rules, default_rules
+from inami_ppl.rulesets import Rules, resolve_rules
 
 __all__ = [
     "DIMENSIONS",
@@ -311,7 +311,7 @@ def network_averages(claims: Iterable[Claim], *, rules: Rules | None = None) -> 
     ...     assess_file(io.StringIO(text)))]
     [('specialized/individual', 'adults', Decimal('1.50'), 8)]
     """
-    rules = rules or default_rules()
+    rules = resolve_rules(rules)
     sessions: Counter[tuple[str, str, str, str, int]] = Counter()
     patients: dict[tuple[str, str, str, str, int], set[str]] = {}
     for claim in _checked(claims):
@@ -397,10 +397,11 @@ def what_if(
     >>> w.baseline.accepted, w.scenario.accepted, w.changed, w.insurer_difference
     (8, 10, 2, Decimal('141.48'))
     """
-    baseline = baseline or default_rules()
+    baseline = resolve_rules(baseline, "baseline")
+    scenario = resolve_rules(scenario, "scenario")
     records: list[Mapping[str, object]] | None = None
     if not isinstance(source, str | os.PathLike):
-        records = list(source)
+        records = list(check_iterable("source", source, "a claims file path or records"))  # type: ignore[arg-type]
 
     def run(rules: Rules) -> Iterable[Claim]:
         if records is None:

@@ -19,7 +19,7 @@ from inami_ppl.decision import Assessment, Reason
 from inami_ppl.errors import InvalidInputError, OutOfCoverageError
 from inami_ppl.model import Function, Network, Patient, Role, Session, Setting
 from inami_ppl.periods import ONE_DAY, WindowPolicy, birthday, window_policy
-from inami_ppl.rulesets import Rules, Ruleset, default_rules
+from inami_ppl.rulesets import Rules, Ruleset, resolve_rules
 from inami_ppl.tariffs import fee_for, share_for
 
 __all__ = [
@@ -170,7 +170,7 @@ def assess(
             without ``accept_unconfirmed``.
 
     """
-    rules = rules or default_rules()
+    rules = resolve_rules(rules)
     patient = _patient(patient)
     session = _session("session", session)
     ruleset = rules.at(session.date, accept_unconfirmed=accept_unconfirmed)
@@ -199,7 +199,7 @@ def assess_history(
     >>> [a.allowed for a in assess_history(Patient(birth_date=dt.date(1980, 1, 1)), sessions)]
     [True, True, True, True, True, True, True, True, False]
     """
-    rules = rules or default_rules()
+    rules = resolve_rules(rules)
     patient = _patient(patient)
     ordered = sorted(_sessions("sessions", sessions, rules), key=lambda s: s.date)
     return list(
@@ -246,7 +246,7 @@ def patient_share(
     >>> patient_share(Patient(birth_date=dt.date(1980, 1, 1)), [], s)
     Decimal('2.50')
     """
-    rules = rules or default_rules()
+    rules = resolve_rules(rules)
     patient = _patient(patient)
     session = _session("session", session)
     ruleset = rules.at(session.date, accept_unconfirmed=accept_unconfirmed)
@@ -280,7 +280,7 @@ def remaining(
     >>> left[(Function.SUPPORT, Setting.INDIVIDUAL)], left[(Function.TREATMENT, Setting.GROUP)]
     (7, None)
     """
-    rules = rules or default_rules()
+    rules = resolve_rules(rules)
     _patient(patient)
     check_date("on", on)
     ruleset = rules.at(on, accept_unconfirmed=accept_unconfirmed)
@@ -308,7 +308,7 @@ def next_allowed_date(
     >>> next_allowed_date(Patient(birth_date=dt.date(1980, 1, 1)), [s], s)
     datetime.date(2024, 5, 3)
     """
-    rules = rules or default_rules()
+    rules = resolve_rules(rules)
     patient = _patient(patient)
     session = _session("session", session)
     rules.at(session.date)

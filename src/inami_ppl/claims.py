@@ -42,7 +42,7 @@ from inami_ppl.assess import judge_in_order
 from inami_ppl.decision import Assessment
 from inami_ppl.errors import InvalidInputError
 from inami_ppl.model import Function, Modality, Network, Patient, Session, Setting
-from inami_ppl.rulesets import Rules, default_rules
+from inami_ppl.rulesets import Rules, resolve_rules
 
 __all__ = [
     "COLUMNS",
@@ -565,9 +565,7 @@ def assess_rows(
 
     One :class:`Claim` per row, in the input order. See :func:`assess_records`.
     """
-    assessor = _Assessor(
-        rules or default_rules(), strict=strict, accept_unconfirmed=accept_unconfirmed
-    )
+    assessor = _Assessor(resolve_rules(rules), strict=strict, accept_unconfirmed=accept_unconfirmed)
     checked = _numbered(check_iterable("rows", rows, "an iterable of (line, record) pairs"))
     return (_grouped if grouped else _ungrouped)(assessor, checked)
 

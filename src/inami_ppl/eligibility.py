@@ -17,7 +17,7 @@ from inami_ppl._validate import check_date
 from inami_ppl.decision import Reason
 from inami_ppl.model import Modality, Network, Patient, Session
 from inami_ppl.periods import age_on, birthday
-from inami_ppl.rulesets import Rules, Ruleset, default_rules
+from inami_ppl.rulesets import Rules, Ruleset, resolve_rules
 
 __all__ = [
     "check_age_network",
@@ -62,7 +62,7 @@ def networks_for(
 
     """
     age = age_on(birth_date, check_date("on", on))
-    ruleset = (rules or default_rules()).at(on, accept_unconfirmed=accept_unconfirmed)
+    ruleset = resolve_rules(rules).at(on, accept_unconfirmed=accept_unconfirmed)
     return _open_networks(ruleset, age)
 
 

@@ -21,7 +21,7 @@ from typing import Any, Final, final
 import attrs
 
 from inami_ppl._validate import check_date, to_enum
-from inami_ppl.errors import OutOfCoverageError, RuleDataError
+from inami_ppl.errors import InvalidInputError, OutOfCoverageError, RuleDataError
 from inami_ppl.model import SETTINGS, Confidence, Function, Kind, Network, Setting, Source
 from inami_ppl.periods import POLICIES
 
@@ -36,6 +36,7 @@ __all__ = [
     "Target",
     "WindowSpec",
     "default_rules",
+    "resolve_rules",
     "ruleset_for",
 ]
 
@@ -933,6 +934,8 @@ def _override_limit(
 
 def load_rules(data: bytes) -> Rules:
     """Parse and validate rule tables written as TOML (the format of ``data/rules.toml``)."""
+    if not isinstance(data, bytes | bytearray):
+        raise RuleDataError("rules", data, "the bytes of a TOML file")
     try:
         parsed = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
@@ -946,6 +949,17 @@ def default_rules() -> Rules:
     return load_rules(resources.files("inami_ppl").joinpath("data/rules.toml").read_bytes())
 
 
+def resolve_rules(rules: object, field: str = "rules") -> Rules:
+    """``rules`` when given, else the bundled tables; anything else is an error."""
+    if rules is None:
+        return default_rules()
+    if not isinstance(rules, Rules):
+        raise InvalidInputError(
+            field, rules, "Rules (from default_rules() or load_rules()) or None"
+        )
+    return rules
+
+
 def ruleset_for(
     on: dt.date, *, rules: Rules | None = None, accept_unconfirmed: bool = False
 ) -> Ruleset:
@@ -955,4 +969,4 @@ def ruleset_for(
     >>> ruleset_for(dt.date(2024, 3, 31)).id, ruleset_for(dt.date(2024, 4, 1)).id
     ('2021', '2024')
     """
-    return (rules or default_rules()).at(on, accept_unconfirmed=accept_unconfirmed)
+    return resolve_rules(rules).at(on, accept_unconfirmed=accept_unconfirmed)

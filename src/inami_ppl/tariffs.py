@@ -16,7 +16,7 @@ from inami_ppl._validate import check_date, to_enum
 from inami_ppl.errors import InvalidInputError
 from inami_ppl.model import Function, Patient, Role, Session, Setting, Source
 from inami_ppl.periods import age_on
-from inami_ppl.rulesets import Rules, Ruleset, default_rules
+from inami_ppl.rulesets import Rules, Ruleset, resolve_rules
 
 __all__ = ["Share", "fee_for", "practitioner_fee", "share_for"]
 
@@ -109,6 +109,6 @@ def practitioner_fee(
 
     """
     check_date("on", on)
-    ruleset = (rules or default_rules()).at(on, accept_unconfirmed=accept_unconfirmed)
+    ruleset = resolve_rules(rules).at(on, accept_unconfirmed=accept_unconfirmed)
     amount, _ = fee_for(ruleset, to_enum(Setting, "setting", setting), to_enum(Role, "role", role))
     return amount
