@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from dateutil.relativedelta import relativedelta
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from inami_ppl import EpisodeWindow, InvalidInputError, TrailingWindow, age_on
 from inami_ppl.periods import add_months, window_policy
@@ -90,3 +93,30 @@ def test_window_policy_is_chosen_by_name() -> None:
     assert EpisodeWindow(6) == window_policy("episode", 6)
     with pytest.raises(InvalidInputError, match=r"window\.policy"):
         window_policy("calendar_year", 12)
+
+
+@settings(max_examples=2000, deadline=None, database=None)
+@given(
+    st.dates(min_value=dt.date(1896, 1, 1), max_value=dt.date(2030, 12, 31)),
+    st.dates(min_value=dt.date(1896, 1, 1), max_value=dt.date(2030, 12, 31)),
+)
+def test_age_is_the_years_of_relativedelta(first: dt.date, second: dt.date) -> None:
+    birth, on = min(first, second), max(first, second)
+    assert relativedelta(on, birth).years == age_on(birth, on)
+
+
+@pytest.mark.parametrize("birth", ["2000-02-29", "2004-02-29", "1999-12-31", "2000-03-01"])
+def test_age_around_the_birthday_every_year_is_the_years_of_relativedelta(birth: str) -> None:
+    born = d(birth)
+    for year in range(born.year, born.year + 30):
+        for day in (dt.date(year, 2, 27), dt.date(year, 2, 28), dt.date(year, 3, 1)):
+            if day >= born:
+                assert relativedelta(day, born).years == age_on(born, day)
+
+
+@settings(max_examples=500, deadline=None, database=None)
+@given(
+    st.dates(min_value=dt.date(1900, 3, 1), max_value=dt.date(2100, 1, 1)), st.integers(-400, 400)
+)
+def test_month_arithmetic_is_that_of_relativedelta(day: dt.date, months: int) -> None:
+    assert day + relativedelta(months=months) == add_months(day, months)

@@ -80,9 +80,10 @@ def _judge(patient: Patient, session: Session, ruleset: Ruleset, tally: Tally) -
     ]
     not_in_force = eligibility.check_function_in_force(session, ruleset)
     reasons.extend(not_in_force)
+    counts = quotas.counted(ruleset, tally)
     if not not_in_force:
-        reasons.extend(quotas.check_maxima(session, ruleset, tally))
-        reasons.extend(quotas.check_combination(session, ruleset, tally))
+        reasons.extend(quotas.check_maxima(session, ruleset, tally, counts))
+        reasons.extend(quotas.check_combination(session, ruleset, tally, counts))
     reasons.extend(eligibility.check_day_limit(session, ruleset, tally))
     if not not_in_force:
         reasons.extend(eligibility.check_assessment(session, ruleset, tally))
@@ -91,7 +92,7 @@ def _judge(patient: Patient, session: Session, ruleset: Ruleset, tally: Tally) -
     uses = (
         ()
         if not_in_force
-        else quotas.quota_uses(session.kind, session.network, ruleset, tally, accepted=allowed)
+        else quotas.quota_uses(session.kind, session.network, ruleset, counts, accepted=allowed)
     )
     if not allowed:
         return Assessment(

@@ -826,6 +826,12 @@ def _echo(value: object) -> str:
     return _neutral(value if isinstance(value, str) else str(value))
 
 
+@functools.lru_cache(maxsize=64)
+def _echoed(columns: tuple[str, ...]) -> tuple[str, ...]:
+    """The input columns repeated in the output: all but those named like output columns."""
+    return tuple(name for name in columns if name not in _OUTPUT_NAMES)
+
+
 def _money(value: object) -> str:
     return "" if value is None else str(value)
 
@@ -836,8 +842,7 @@ def claim_cells(claim: Claim, columns: Sequence[str] = COLUMNS, *, lang: str = "
     Echoed cells that a spreadsheet would read as a formula (starting with ``=``,
     ``+``, ``-``, ``@``, a tab or a carriage return) get a leading apostrophe.
     """
-    cells = claim.cells
-    out = [_echo(cells.get(name)) for name in columns if name not in _OUTPUT_NAMES]
+    out = [_echo(value) for value in map(claim.cells.get, _echoed(tuple(columns)))]
     a = claim.assessment
     if a is None:
         error = claim.error

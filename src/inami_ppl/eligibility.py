@@ -11,6 +11,7 @@ built by :mod:`inami_ppl.assess`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from inami_ppl._tally import Tally
 from inami_ppl._validate import check_date
@@ -32,6 +33,7 @@ __all__ = [
 Reasons = tuple[Reason, ...]
 
 
+@functools.lru_cache(maxsize=1024)
 def _open_networks(ruleset: Ruleset, age: int) -> frozenset[Network]:
     open_to: set[Network] = set()
     if age <= ruleset.integer("age.children_adolescents.max"):

@@ -113,6 +113,12 @@ SETTINGS: dict[Function, frozenset[Setting]] = {
 }
 
 
+# One Kind value per pair, built once: ``Session.kind`` is asked for on every check.
+_KINDS: dict[Function, dict[Setting, Kind]] = {
+    function: {setting: Kind(function, setting) for setting in Setting} for function in Function
+}
+
+
 def _network(value: object) -> Network:
     return to_enum(Network, "network", value)
 
@@ -212,7 +218,7 @@ class Session:
     @property
     def kind(self) -> Kind:
         """The (function, setting) pair that quotas count."""
-        return Kind(self.function, self.setting)
+        return _KINDS[self.function][self.setting]
 
 
 @final

@@ -8,7 +8,9 @@ asks a policy which dates are in the window.
 from __future__ import annotations
 
 import bisect
+import calendar
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from typing import Protocol, final
 
@@ -23,8 +25,11 @@ __all__ = ["EpisodeWindow", "TrailingWindow", "WindowPolicy", "add_months", "age
 ONE_DAY = dt.timedelta(days=1)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def add_months(day: dt.date, months: int) -> dt.date:
     """Calendar-month arithmetic clamped to the month's end (``dateutil`` convention).
+
+    Cached: a claims file asks for the same few thousand dates over and over.
 
     >>> add_months(dt.date(2024, 2, 29), -12)
     datetime.date(2023, 2, 28)
@@ -50,7 +55,25 @@ def age_on(birth_date: dt.date, on: dt.date) -> int:
     check_date("on", on)
     if birth_date > on:
         raise InvalidInputError("birth_date", birth_date, f"a date on or before {on.isoformat()}")
-    return relativedelta(on, birth_date).years
+    return completed_years(birth_date, on)
+
+
+def completed_years(birth_date: dt.date, on: dt.date) -> int:
+    """Completed years from ``birth_date`` to ``on`` (not before it), as ``relativedelta``.
+
+    The birthday in a year is the birth day clamped to that month's end, so that
+    someone born on 29 February has a birthday on 28 February in common years.
+
+    >>> completed_years(dt.date(2000, 2, 29), dt.date(2023, 2, 28))
+    23
+    """
+    years = on.year - birth_date.year
+    month, day = birth_date.month, birth_date.day
+    if month == 2 and day == 29 and not calendar.isleap(on.year):
+        day = 28
+    if (on.month, on.day) < (month, day):
+        years -= 1
+    return years
 
 
 def birthday(birth_date: dt.date, age: int) -> dt.date:

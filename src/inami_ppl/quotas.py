@@ -45,13 +45,15 @@ def _used(limit: Limit, counts: Counter[Kind]) -> int:
     return sum(counts[kind] for kind in limit.kinds)
 
 
-def check_maxima(session: Session, ruleset: Ruleset, tally: Tally) -> Reasons:
+def check_maxima(
+    session: Session, ruleset: Ruleset, tally: Tally, counts: Counter[Kind]
+) -> Reasons:
     """``quota.exceeded``: no maximum of the session's network may be exceeded (§5, §6).
 
     Every limit that holds the session's kind applies; the first one exceeded (in
-    table order) is reported, with the date a session frees up.
+    table order) is reported, with the date a session frees up. ``counts`` is
+    :func:`counted` for this window.
     """
-    counts = counted(ruleset, tally)
     for limit in ruleset.limits:
         maximum = limit.maximum(session.network)
         if session.kind not in limit.kinds or maximum is None:
@@ -77,13 +79,15 @@ def check_maxima(session: Session, ruleset: Ruleset, tally: Tally) -> Reasons:
     return ()
 
 
-def check_combination(session: Session, ruleset: Ruleset, tally: Tally) -> Reasons:
+def check_combination(
+    session: Session, ruleset: Ruleset, tally: Tally, counts: Counter[Kind]
+) -> Reasons:
     """``quota.combination``: kinds that may not share a window (§5 [A], §6 [S]).
 
     2021: one function for the individual sessions and one for the group sessions of
     a window. 2024: once treatment individual is in the window, no support individual.
+    ``counts`` is :func:`counted` for this window.
     """
-    counts = counted(ruleset, tally)
     for combination in ruleset.combinations:
         if combination.kind != session.kind:
             continue
@@ -107,10 +111,9 @@ def check_combination(session: Session, ruleset: Ruleset, tally: Tally) -> Reaso
 
 
 def quota_uses(
-    kind: Kind, network: Network, ruleset: Ruleset, tally: Tally, *, accepted: bool
+    kind: Kind, network: Network, ruleset: Ruleset, counts: Counter[Kind], *, accepted: bool
 ) -> tuple[QuotaUse, ...]:
     """How each maximum that holds ``kind`` stands in the window (before / after the session)."""
-    counts = counted(ruleset, tally)
     uses = []
     for limit in ruleset.limits:
         maximum = limit.maximum(network)
