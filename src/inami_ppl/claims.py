@@ -287,8 +287,8 @@ def _patient(birth_date: dt.date, preferential: bool) -> Patient:
     return Patient(birth_date=birth_date, preferential=preferential)
 
 
-# The cells that describe a session apart from its date. A claims file repeats a handful
-# of combinations, so each is read once (see ``_cached_shape``).
+# The cells that describe a session apart from its date and provider. A claims file
+# repeats a handful of combinations, so each is read once (see ``_cached_shape``).
 _SESSION_FIELDS: Final = (
     "network",
     "function",
@@ -296,9 +296,8 @@ _SESSION_FIELDS: Final = (
     "modality",
     "with_context",
     "functional_assessment",
-    "provider",
 )
-_Shape = tuple[Network, Function, Setting, Modality, bool, bool, "str | None"]
+_Shape = tuple[Network, Function, Setting, Modality, bool, bool]
 
 
 def _shape(raw: tuple[object, ...]) -> _Shape:
@@ -311,7 +310,6 @@ def _shape(raw: tuple[object, ...]) -> _Shape:
         _code(cells, "modality", _MODALITIES, Modality.PRACTICE),
         _flag(cells, "with_context"),
         _flag(cells, "functional_assessment"),
-        _text("provider", cells.get("provider")) or None,
     )
 
 
@@ -349,7 +347,8 @@ def _read_row(
         shape = _cached_shape(raw)
     except TypeError:  # a JSON list or object in a cell: not hashable, read it uncached
         shape = _shape(raw)
-    network, function, setting, modality, with_context, functional_assessment, provider = shape
+    network, function, setting, modality, with_context, functional_assessment = shape
+    provider = _text("provider", record.get("provider")) or None
     # RULES.md §1, §2, §11: these are errors, not refusals.
     if day < rules.coverage_start:
         raise _BadCellError("date", f"a date on or after {rules.coverage_start.isoformat()}")
