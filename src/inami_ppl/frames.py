@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from inami_ppl.analytics import Dimension, network_averages, summarize, what_if
-from inami_ppl.claims import Claim, assess_records
+from inami_ppl.claims import OUTPUT_COLUMNS, Claim, assess_records
 from inami_ppl.messages import REASON_CODES
 from inami_ppl.rulesets import Rules
 
@@ -70,20 +70,8 @@ def assess_frame(
     ``None`` where there is none), ``ruleset``, ``unconfirmed``, ``messages`` (in
     ``lang``, joined by `` | ``) and ``error`` (what is wrong with a malformed row).
     """
-    added: dict[str, list[object]] = {
-        name: []
-        for name in (
-            "allowed",
-            "reasons",
-            "patient_share",
-            "practitioner_fee",
-            "insurer_share",
-            "ruleset",
-            "unconfirmed",
-            "messages",
-            "error",
-        )
-    }
+    # The output columns of a claims file, but the line: the frame's index says the row.
+    added: dict[str, list[object]] = {name: [] for name in OUTPUT_COLUMNS if name != "line"}
     options = {"grouped": grouped, "rules": rules, "accept_unconfirmed": accept_unconfirmed}
     for claim in _claims(frame, **options):
         a = claim.assessment
