@@ -3,6 +3,7 @@ functional assessment, video (RULES.md §2, §3, §7)."""
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
 from inami_ppl import (
@@ -10,11 +11,13 @@ from inami_ppl import (
     Network,
     OutOfCoverageError,
     Patient,
+    Rules,
+    Session,
     assess,
     default_rules,
     networks_for,
 )
-from support import ADULT, CHILD, allowed, d, last, s
+from support import ADULT, CHILD, allowed, d, last, s, weekly
 
 BOTH = frozenset(Network)
 CHILDREN = frozenset({Network.CHILDREN_ADOLESCENTS})
@@ -363,3 +366,134 @@ def test_networks_for_after_the_covered_period_needs_unconfirmed_rules() -> None
     with pytest.raises(OutOfCoverageError):
         networks_for(d("2000-01-01"), d("2028-01-01"))
     assert ADULTS == networks_for(d("2000-01-01"), d("2028-01-01"), accept_unconfirmed=True)
+
+
+# --- every refusal names the source of the rule it applies ----------------------------
+
+YOUNG = Patient(birth_date=d("2004-01-01"))
+
+
+@pytest.mark.parametrize(
+    ("code", "source", "patient", "history", "session"),
+    [
+        ("age.network", "inami-ppl-2021", CHILD, [], s("2024-05-02", "support")),
+        (
+            "network.switch",
+            "caami",
+            YOUNG,
+            [s("2024-05-02", "support", network="children_adolescents")],
+            s("2024-05-09", "support"),
+        ),
+        ("function.not_in_force", "riziv-2024-pro", ADULT, [], s("2024-05-02", "first_line")),
+        ("function.not_in_force", "inami-ppl-2021", ADULT, [], s("2024-03-29", "support")),
+        (
+            "quota.combination",
+            "convention-2024",
+            ADULT,
+            [s("2024-05-02", "treatment", functional_assessment=True)],
+            s("2024-05-09", "support"),
+        ),
+        (
+            "day.limit",
+            "helan-faq",
+            ADULT,
+            [s("2023-05-02", "first_line")],
+            s("2023-05-02", "first_line", "group"),
+        ),
+        ("assessment.missing", "psychologennet-2024", ADULT, [], s("2024-05-02", "treatment")),
+        (
+            "video.first_in_person",
+            "convention-2021-art4",
+            ADULT,
+            [],
+            s("2024-05-02", "support", modality="video"),
+        ),
+    ],
+)
+def test_a_refusal_names_the_source_of_its_rule(
+    code: str, source: str, patient: Patient, history: list[Session], session: Session
+) -> None:
+    decision = assess(patient, history, session)
+    assert (code,) == decision.codes
+    assert [source] == [found.key for found in decision.reasons[0].sources]
+
+
+def test_age_network_names_the_bound_that_closes_the_network() -> None:
+    rules = default_rules().with_overrides({"age.adults.min": 16}, source="what-if")
+    too_young = assess(
+        Patient(birth_date=d("2009-01-01")), [], s("2024-05-02", "support"), rules=rules
+    )
+    too_old = assess(
+        Patient(birth_date=d("1990-01-01")),
+        [],
+        s("2024-05-02", "support", network="children_adolescents"),
+        rules=rules,
+    )
+    assert ["what-if"] == [source.key for source in too_young.reasons[0].sources]
+    assert ["inami-ppl-2021"] == [source.key for source in too_old.reasons[0].sources]
+
+
+def test_networks_for_reads_the_age_bounds_of_the_rules_given() -> None:
+    rules = default_rules().with_overrides({"age.adults.min": 16}, source="what-if")
+    assert CHILDREN == networks_for(d("2009-01-01"), d("2024-05-02"), rules=rules)
+    assert BOTH == networks_for(d("2009-01-01"), d("2024-05-02"))
+
+
+def test_network_switch_is_refused_when_a_history_holds_both_networks() -> None:
+    # A history given by the caller may hold both networks (e.g. from before a rule change):
+    # the other network still in the window refuses the session whatever the order.
+    history = [
+        s("2024-05-02", "support", network="adults"),
+        s("2024-05-09", "support", network="children_adolescents"),
+    ]
+    decision = assess(YOUNG, history, s("2024-05-16", "support", network="adults"))
+    assert ("network.switch",) == decision.codes
+    assert "children_adolescents" == dict(decision.reasons[0].params)["other_network"]
+
+
+# --- the dates a refusal frees on follow the window policy of the tables -------------
+
+
+def _episode_rules() -> Rules:
+    rules = default_rules()
+    return attrs.evolve(rules, window=attrs.evolve(rules.window, policy="episode"))
+
+
+@pytest.mark.parametrize(
+    ("code", "patient", "history", "session", "frees_on"),
+    [
+        (
+            "network.switch",
+            YOUNG,
+            [
+                s("2024-05-02", "support", network="children_adolescents"),
+                s("2024-09-02", "support", network="children_adolescents"),
+            ],
+            s("2024-10-01", "support"),
+            "2025-05-02",  # the end of the episode opened on 2024-05-02 (trailing: 2025-09-02)
+        ),
+        (
+            "quota.exceeded",
+            ADULT,
+            [s("2024-05-02", "support", "group"), *weekly("2024-06-03", 8, "support")],
+            s("2024-08-05", "support"),
+            "2025-05-02",  # the episode opened by the group session (trailing: 2025-06-03)
+        ),
+        (
+            "quota.combination",
+            ADULT,
+            [
+                s("2024-05-02", "support"),
+                s("2024-09-02", "treatment", functional_assessment=True),
+            ],
+            s("2024-10-01", "support"),
+            "2025-05-02",  # (trailing: 2025-09-02)
+        ),
+    ],
+)
+def test_frees_on_is_the_end_of_the_episode_under_the_episode_window(
+    code: str, patient: Patient, history: list[Session], session: Session, frees_on: str
+) -> None:
+    decision = assess(patient, history, session, rules=_episode_rules())
+    assert (code,) == decision.codes
+    assert frees_on == dict(decision.reasons[0].params)["frees_on"]

@@ -32,13 +32,22 @@ def test_age_is_completed_years_on_the_date(expected: int, birth: str, on: str) 
 
 
 def test_age_on_rejects_a_birth_after_the_date() -> None:
-    with pytest.raises(InvalidInputError, match="birth_date"):
+    with pytest.raises(InvalidInputError) as raised:
         age_on(d("2024-01-02"), d("2024-01-01"))
+    assert ("birth_date", d("2024-01-02")) == (raised.value.field, raised.value.value)
+    assert "a date on or before 2024-01-01" == raised.value.expected
 
 
 def test_age_on_rejects_a_datetime() -> None:
-    with pytest.raises(InvalidInputError, match="on"):
+    with pytest.raises(InvalidInputError) as raised:
         age_on(d("2000-01-01"), dt.datetime(2024, 1, 1))  # noqa: DTZ001
+    assert "on" == raised.value.field
+
+
+def test_age_on_rejects_a_birth_date_as_text() -> None:
+    with pytest.raises(InvalidInputError) as raised:
+        age_on("2000-01-01", d("2024-01-01"))  # type: ignore[arg-type]
+    assert "birth_date" == raised.value.field
 
 
 @pytest.mark.parametrize(
@@ -91,8 +100,18 @@ def test_episode_window_opens_with_the_first_session_and_lasts_12_months() -> No
 def test_window_policy_is_chosen_by_name() -> None:
     assert TrailingWindow(12) == window_policy("trailing", 12)
     assert EpisodeWindow(6) == window_policy("episode", 6)
-    with pytest.raises(InvalidInputError, match=r"window\.policy"):
+    with pytest.raises(InvalidInputError) as raised:
         window_policy("calendar_year", 12)
+    assert ("window.policy", "calendar_year") == (raised.value.field, raised.value.value)
+    assert "one of episode, trailing" == raised.value.expected
+
+
+def test_a_session_on_the_day_an_episode_ends_opens_the_next_one() -> None:
+    policy = EpisodeWindow(12)
+    earlier = [d("2024-01-10"), d("2025-01-10")]  # the second on the day the first episode ends
+    assert d("2025-01-10") == policy.leaves_on(d("2024-01-10"), earlier)
+    assert d("2025-01-10") == policy.first_day(d("2025-01-15"), earlier)
+    assert d("2026-01-10") == policy.leaves_on(d("2025-01-10"), earlier)
 
 
 @settings(max_examples=2000, deadline=None, database=None)

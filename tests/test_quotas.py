@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import tomllib
+from importlib import resources
+
 import pytest
 
 from inami_ppl import (
     Function,
     Patient,
+    Rules,
     Setting,
     assess,
     assess_history,
@@ -301,3 +305,44 @@ def test_quota_use_reports_used_and_left() -> None:
     decision = assess(ADULT, history, s("2024-06-03", "support"))
     uses = {use.limit: (use.maximum, use.used, use.left) for use in decision.quota}
     assert uses == {"support_individual": (8, 3, 4), "individual_total": (20, 3, 16)}
+
+
+def test_quota_use_of_a_refusal_at_the_maximum_leaves_nothing() -> None:
+    decision = last(ADULT, weekly("2024-05-06", 9, "support"))
+    assert ("quota.exceeded",) == decision.codes
+    uses = {use.limit: (use.maximum, use.used, use.left) for use in decision.quota}
+    assert uses == {"support_individual": (8, 8, 0), "individual_total": (20, 8, 12)}
+
+
+def test_quota_use_of_a_refusal_for_another_rule_keeps_what_is_left() -> None:
+    history = weekly("2024-05-06", 3, "support")
+    decision = assess(ADULT, history, s("2024-05-20", "support"))  # a second session that day
+    assert ("day.limit",) == decision.codes
+    uses = {use.limit: (use.maximum, use.used, use.left) for use in decision.quota}
+    assert uses == {"support_individual": (8, 3, 5), "individual_total": (20, 3, 17)}
+
+
+def _with_second_support_combination() -> Rules:
+    """The bundled tables with a second combination row for support individual sessions."""
+    table = tomllib.loads((resources.files("inami_ppl") / "data/rules.toml").read_text("utf-8"))
+    ruleset = next(r for r in table["ruleset"] if r["id"] == "2024")
+    ruleset["combination"].append(
+        {
+            "kind": "support/individual",
+            "excluded_by": ["treatment/group", "community/group"],
+            "source": "convention-2024",
+            "confidence": "A",
+            "note": "A what-if: no support beside group work.",
+        }
+    )
+    return Rules.from_mapping(table)
+
+
+def test_every_combination_row_of_a_kind_is_checked_and_names_each_conflict() -> None:
+    rules = _with_second_support_combination()
+    history = [s("2024-05-06", "community", "group"), s("2024-05-13", "treatment", "group")]
+    decision = assess(ADULT, history, s("2024-05-20", "support"), rules=rules)
+    assert ("quota.combination",) == decision.codes
+    params = dict(decision.reasons[0].params)
+    assert "community/group,treatment/group" == params["conflict"]
+    assert "2025-05-13" == params["frees_on"]

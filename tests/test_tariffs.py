@@ -11,8 +11,10 @@ from inami_ppl import (
     OutOfCoverageError,
     Patient,
     Role,
+    Session,
     assess,
     assess_history,
+    default_rules,
     patient_share,
     practitioner_fee,
 )
@@ -150,3 +152,44 @@ def test_group_sessions_leave_the_fee_to_the_facilitators() -> None:
     assert decision.practitioner_fee is None
     assert decision.insurer_share is None
     assert Decimal("2.50") == decision.patient_share
+
+
+def test_practitioner_fee_refusing_a_role_says_which_and_why() -> None:
+    with pytest.raises(InvalidInputError) as raised:
+        practitioner_fee(d("2025-01-01"), "individual", "physician")
+    assert ("role", "physician") == (raised.value.field, raised.value.value)
+    assert "'psychologist' for an individual session (§10)" == raised.value.expected
+
+
+def test_practitioner_fee_names_an_unknown_setting() -> None:
+    with pytest.raises(InvalidInputError) as raised:
+        practitioner_fee(d("2025-01-01"), "duo")
+    assert ("setting", "duo") == (raised.value.field, raised.value.value)
+
+
+def test_practitioner_fee_after_the_covered_period_needs_unconfirmed_rules() -> None:
+    with pytest.raises(OutOfCoverageError):
+        practitioner_fee(d("2028-01-01"), "individual")
+    assert Decimal("81.74") == practitioner_fee(
+        d("2028-01-01"), "individual", accept_unconfirmed=True
+    )
+
+
+def test_practitioner_fee_reads_the_rules_given() -> None:
+    rules = default_rules().with_overrides(
+        {"fee.individual": "90"}, start=d("2025-01-01"), source="what-if"
+    )
+    assert Decimal("90.00") == practitioner_fee(d("2025-01-01"), "individual", rules=rules)
+    assert Decimal("81.74") == practitioner_fee(d("2024-12-31"), "individual", rules=rules)
+
+
+@pytest.mark.parametrize(
+    ("source", "session"),
+    [
+        ("eerstelijnszone-f1", s("2024-05-02", "community", "group")),
+        ("inami-ppl-2021", s("2024-05-02", "support", "group")),
+    ],
+)
+def test_the_share_applied_names_its_source(source: str, session: Session) -> None:
+    decision = assess(ADULT, [], session)
+    assert [source] == [found.key for found in decision.sources]

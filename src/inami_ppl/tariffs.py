@@ -23,10 +23,9 @@ __all__ = ["Share", "fee_for", "practitioner_fee", "share_for"]
 
 @attrs.frozen(kw_only=True)
 class Share:
-    """A patient share with the rule of §8 that set it and that rule's source."""
+    """A patient share with the source of the rule of §8 that set it."""
 
     amount: Decimal
-    rule: str
     source: Source
 
 
@@ -41,25 +40,25 @@ def share_for(patient: Patient, session: Session, ruleset: Ruleset, tally: Tally
     5. group sessions pay 2.50 [SEED].
     """
     if session.function is Function.COMMUNITY:
-        return _share(ruleset, "share.community", "community")
+        return _share(ruleset, "share.community")
     youth = ruleset.parameter("share.youth_free_max_age")
     if youth is not None:
         max_age = youth.value
         assert isinstance(max_age, int)  # noqa: S101  (types are checked when loading)
         if age_on(patient.birth_date, session.date) <= max_age:
-            return Share(amount=Decimal("0.00"), rule="youth_free", source=youth.source)
+            return Share(amount=Decimal("0.00"), source=youth.source)
     if session.setting is Setting.GROUP:
-        return _share(ruleset, "share.group", "group")
+        return _share(ruleset, "share.group")
     first_free = ruleset.require("share.first_individual_free")
     if first_free.value and tally.individual_sessions() == 0:
-        return Share(amount=Decimal("0.00"), rule="first_individual", source=first_free.source)
+        return Share(amount=Decimal("0.00"), source=first_free.source)
     if patient.preferential:
-        return _share(ruleset, "share.individual_preferential", "individual_preferential")
-    return _share(ruleset, "share.individual", "individual")
+        return _share(ruleset, "share.individual_preferential")
+    return _share(ruleset, "share.individual")
 
 
-def _share(ruleset: Ruleset, name: str, rule: str) -> Share:
-    return Share(amount=ruleset.decimal(name), rule=rule, source=ruleset.require(name).source)
+def _share(ruleset: Ruleset, name: str) -> Share:
+    return Share(amount=ruleset.decimal(name), source=ruleset.require(name).source)
 
 
 _GROUP_FEES = {
