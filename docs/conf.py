@@ -27,7 +27,7 @@ root_doc = "index"
 exclude_patterns = ["_build", "_ext", "README.md"]
 myst_enable_extensions = ["colon_fence"]
 myst_heading_anchors = 3
-suppress_warnings = ["myst.xref_missing"]  # links to RULES.md and other files outside docs/
+suppress_warnings: list[str] = []
 
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"

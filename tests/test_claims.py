@@ -658,3 +658,109 @@ def test_a_missing_file_is_an_error_naming_it(tmp_path: Path) -> None:
 def test_a_source_that_is_neither_a_path_nor_a_file_is_an_error(source: object) -> None:
     with pytest.raises(ClaimsFileError, match="a path or an open text file"):
         list(assess_file(source))  # type: ignore[arg-type]
+
+
+# --- rows after a split, lone surrogates, header privacy, line numbers -----------------
+
+
+def test_grouped_input_reports_every_row_of_a_patient_after_the_split() -> None:
+    claims = claims_of(
+        row(pid="a"),
+        row(pid="b"),
+        row(pid="a", day="2024-05-13"),
+        row(pid="a", day="2024-05-06"),
+        grouped=True,
+    )
+    assert [True, True, None, None] == [c.allowed for c in claims]
+    errors = [c.error for c in claims if c.error is not None]
+    assert [(4, "patient_id"), (5, "patient_id")] == [(e.line, e.field) for e in errors]
+
+
+@pytest.mark.parametrize("field", ["provider", "note"])
+def test_a_lone_surrogate_from_json_is_reported_or_replaced_never_written_raw(
+    field: str,
+) -> None:
+    record = {**dict(zip(HEADER.split(","), row().split(","), strict=True)), field: "x\ud800"}
+    claims = list(assess_file(io.StringIO(json.dumps(record) + "\n"), format="jsonl"))
+    if field == "provider":
+        error = only_error(claims)
+        assert ("provider", "valid UTF-8 text") == (error.field, error.expected)
+    for text in (_csv_of(claims, [*COLUMNS, "note"]), _jsonl_of(claims)):
+        text.encode("utf-8")  # no lone surrogate left to fail the output
+        assert "x\ufffd" in text
+
+
+def test_bytes_that_are_not_utf8_in_an_extra_column_are_replaced_in_json_lines(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_bytes(f"{HEADER},note\n{row()},caf".encode() + b"\xe9\n")
+    claims = list(assess_file(path))
+    assert [True] == [c.allowed for c in claims]
+    text = _jsonl_of(claims)
+    text.encode("utf-8")
+    assert "caf\ufffd" in text
+
+
+def _csv_of(claims: list[Claim], columns: list[str]) -> str:
+    out = io.StringIO()
+    write_csv(claims, out, columns)
+    return out.getvalue()
+
+
+def _jsonl_of(claims: list[Claim]) -> str:
+    out = io.StringIO()
+    write_jsonl(claims, out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "p123,1980-06-15,2024-05-06,adults,support,individual\n",  # no header: data first
+        "p123,1980-06-15,p123,date,network,function,setting\n",  # a repeated cell
+        "patient_id,1980-06-15,date,network,function,setting,\udce9\n",  # not UTF-8
+    ],
+)
+def test_a_header_error_never_shows_its_cells(text: str) -> None:
+    with pytest.raises(ClaimsFileError) as caught:
+        read_csv(io.StringIO(text))
+    assert "p123" not in str(caught.value)
+    assert "1980" not in str(caught.value)
+    assert "\udce9" not in str(caught.value)
+    assert "header" == caught.value.field
+
+
+def test_a_header_error_names_the_known_columns_it_found() -> None:
+    with pytest.raises(ClaimsFileError) as caught:
+        read_csv(io.StringIO("patient_id,birth_date,date,network,function,settings\n"))
+    assert "a column 'setting'" == caught.value.expected
+    assert "patient_id, birth_date, date, network, function and 1 other cell" == str(
+        caught.value.value
+    )
+
+
+def test_output_header_never_starts_a_spreadsheet_formula() -> None:
+    assert "'=HYPERLINK(1)" in output_header([*HEADER.split(","), "=HYPERLINK(1)"])
+
+
+def test_a_json_line_nested_too_deep_is_reported_on_its_line() -> None:
+    text = json.dumps(dict(zip(HEADER.split(","), row().split(","), strict=True)))
+    claims = list(assess_file(io.StringIO(f"{text}\n{'[' * 100_000}\n"), format="jsonl"))
+    assert [True, None] == [c.allowed for c in claims]
+    error = only_error(claims)
+    assert (2, "json") == (error.line, error.field)
+
+
+def test_a_row_with_a_cell_over_two_lines_is_numbered_by_its_first_line() -> None:
+    claims = claims_of(
+        f'{row(day="2024-05-07")},"Dr\nX"', f"{row(day='2024-02-30')},ok", header=f"{HEADER},note"
+    )
+    assert [2, 4] == [c.line for c in claims]
+    assert 4 == only_error(claims).line
+
+
+@pytest.mark.parametrize("day", ["20240506", "2024W191", "2024-W19-1", "2024-05-06T00"])
+def test_dates_are_read_only_as_yyyy_mm_dd(day: str) -> None:
+    error = only_error(claims_of(row(day=day)))
+    assert ("date", day) == (error.field, error.value)

@@ -7,12 +7,13 @@ import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from inami_ppl import REASON_CODES, default_rules
+from inami_ppl import REASON_CODES, InvalidInputError, default_rules
 from inami_ppl.analytics import network_averages, summarize, totals, what_if
 from inami_ppl.claims import assess_file
 from inami_ppl.frames import (
@@ -150,3 +151,28 @@ def test_the_core_library_imports_and_works_without_pandas() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=False
     )
     assert (0, "no pandas\n") == (done.returncode, done.stdout), done.stderr
+
+
+def test_missing_cells_of_nullable_pandas_types_take_the_defaults() -> None:
+    frame = pd.DataFrame(
+        {
+            "patient_id": ["a", "a"],
+            "birth_date": ["1980-06-15"] * 2,
+            "date": ["2024-05-06", "2024-05-13"],
+            "network": "adults",
+            "function": "support",
+            "setting": "individual",
+            "provider": pd.Series(["psy-1", None], dtype="string"),
+            "preferential": pd.Series([None, True], dtype="boolean"),
+        }
+    )
+    out = assess_frame(frame)
+    assert [True, True] == list(out["allowed"])
+    assert [Decimal("0.00"), Decimal("4.00")] == list(out["patient_share"])
+
+
+@pytest.mark.parametrize("call", [assess_frame, summary_frame, averages_frame])
+def test_frame_functions_reject_what_is_not_a_data_frame(call: Any) -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        call([{"patient_id": "a"}])
+    assert "frame" == caught.value.field

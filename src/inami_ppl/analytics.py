@@ -297,8 +297,9 @@ def network_averages(claims: Iterable[Claim], *, rules: Rules | None = None) -> 
     """Average specialized (2021) / treatment (2024) individual sessions per patient, per network.
 
     The kinds and targets are those of the rule tables' caseload targets (10 for the
-    children and adolescents network, 8 for adults). Averages are rounded to two
-    decimals. Rows are sorted by rule set, target and network.
+    children and adolescents network, 8 for adults), read from ``rules``: pass the
+    rule tables the claims were assessed with (default: the bundled ones). Averages
+    are rounded to two decimals. Rows are sorted by rule set, target and network.
 
     >>> import io
     >>> from inami_ppl.claims import assess_file

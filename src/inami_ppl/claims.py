@@ -59,6 +59,7 @@ __all__ = [
     "claim_cells",
     "claim_json",
     "guess_format",
+    "jsonl_line",
     "open_claims",
     "output_header",
     "read_csv",
@@ -104,6 +105,7 @@ _PRIVATE: Final = frozenset({"patient_id", "birth_date"})
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_FIRST: Final = frozenset(_FORMULA_START)
 _OUTPUT_NAMES: Final = frozenset(OUTPUT_COLUMNS)
+_KNOWN_COLUMNS: Final = frozenset(COLUMNS) | _OUTPUT_NAMES
 
 
 class InvalidRowError(InvalidInputError):
@@ -213,7 +215,13 @@ _MODALITIES: Final = _codes(Modality)
 
 @functools.lru_cache(maxsize=65_536)
 def _parse_date(text: str) -> dt.date | None:
-    """An ISO date, or ``None``; cached, since a claims file repeats the same dates."""
+    """A ``YYYY-MM-DD`` date, or ``None``; cached, since a claims file repeats the same dates.
+
+    ``date.fromisoformat`` alone would also take ISO's other forms (``20240506``,
+    ``2024-W19-1``), which no claims file means.
+    """
+    if len(text) != 10 or text[4] != "-" or text[7] != "-":
+        return None
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -221,8 +229,19 @@ def _parse_date(text: str) -> dt.date | None:
 
 
 def _has_surrogates(text: str) -> bool:
-    """Whether ``text`` holds bytes that were not UTF-8 (read with ``surrogateescape``)."""
-    return any("\udc80" <= ch <= "\udcff" for ch in text)
+    """Whether ``text`` holds a lone surrogate, which no UTF-8 output can hold.
+
+    Bytes that were not UTF-8 come in as surrogates (files are read with
+    ``surrogateescape``); JSON text can spell any surrogate as an escape.
+    """
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def _replace_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD, so that it can be written."""
+    if text.isascii() or not _has_surrogates(text):
+        return text
+    return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
 
 
 def _text(field: str, value: object) -> str:
@@ -522,14 +541,16 @@ def _grouped(assessor: _Assessor, rows: Iterable[NumberedRow]) -> Iterator[Claim
             if current is not None:
                 closed.add(current)
             current = patient
-            if patient in closed:
-                error = RowError(
-                    line=line,
-                    field="patient_id",
-                    expected="the rows of one patient next to each other (grouped input)",
-                )
-                cells = record if isinstance(record, Mapping) else {}
-                item = assessor.fail(position, error, cells, patient)
+        if patient is not None and patient in closed:
+            # Judged apart from the rows before the split, this row would get a wrong
+            # decision: every row after the split is reported instead.
+            error = RowError(
+                line=line,
+                field="patient_id",
+                expected="the rows of one patient next to each other (grouped input)",
+            )
+            cells = record if isinstance(record, Mapping) else {}
+            item = assessor.fail(position, error, cells, patient)
         group.append(item)
     for _, claim in assessor.decide(group):
         yield claim
@@ -664,37 +685,49 @@ def read_csv(stream: IO[str]) -> tuple[tuple[str, ...], Iterator[NumberedRow]]:
 
 
 def _check_columns(columns: Sequence[str]) -> None:
+    # A file without a header has a row of data first: a message about the header names
+    # the known columns only, never the other cells (they may identify a patient).
     seen: set[str] = set()
-    for name in columns:
+    for position, name in enumerate(columns, start=1):
         if not name.isascii() and _has_surrogates(name):
-            raise ClaimsFileError("header", name, "column names in UTF-8")
+            raise ClaimsFileError("header", f"cell {position}", "column names in UTF-8")
         if name in seen:
-            raise ClaimsFileError("header", name, "each column once")
+            shown = name if name in _KNOWN_COLUMNS else f"cell {position}"
+            raise ClaimsFileError("header", shown, "each column once")
         seen.add(name)
     for name in REQUIRED_COLUMNS:
         if name not in seen:
-            raise ClaimsFileError("header", ", ".join(columns), f"a column {name!r}")
+            raise ClaimsFileError("header", _described(columns), f"a column {name!r}")
+
+
+def _described(columns: Sequence[str]) -> str:
+    """``patient_id, date and 2 other cells``: a header told without its unknown cells."""
+    known = [name for name in columns if name in _KNOWN_COLUMNS]
+    others = len(columns) - len(known)
+    if not known:
+        return f"{others} cells, none of them a known column"
+    if not others:
+        return ", ".join(known)
+    return f"{', '.join(known)} and {others} other cell{'s' if others > 1 else ''}"
 
 
 def _csv_rows(reader: Any, columns: tuple[str, ...]) -> Iterator[NumberedRow]:  # noqa: ANN401  (csv's reader type is private)
     width = len(columns)
     while True:
+        # A quoted cell may run over several lines: a row is numbered by its first line.
+        line = reader.line_num + 1
         try:
             cells = next(reader)
         except StopIteration:
             return
         except csv.Error as error:
             yield (
-                reader.line_num,
+                line,
                 RowError(
-                    line=reader.line_num,
-                    field="row",
-                    expected="a well-formed CSV row",
-                    value=str(error),
+                    line=line, field="row", expected="a well-formed CSV row", value=str(error)
                 ),
             )
             continue
-        line = reader.line_num
         if not cells or (len(cells) == 1 and not cells[0].strip()):
             continue  # a blank line
         if len(cells) != width:
@@ -726,7 +759,7 @@ def _jsonl_rows(stream: IO[str]) -> Iterator[NumberedRow]:
             continue
         try:
             record = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deep to read
             yield line, RowError(line=line, field="json", expected="a JSON object")
             continue
         if not isinstance(record, dict):
@@ -806,8 +839,7 @@ def _assess_stream(stream: IO[str], kind: Format, options: dict[str, Any]) -> It
 
 def _neutral(value: str) -> str:
     """A cell that a spreadsheet will not run as a formula; non-UTF-8 bytes as U+FFFD."""
-    if not value.isascii() and _has_surrogates(value):
-        value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    value = _replace_surrogates(value)
     if value.startswith(_FORMULA_START):
         return "'" + value
     return value
@@ -864,13 +896,20 @@ def claim_cells(claim: Claim, columns: Sequence[str] = COLUMNS, *, lang: str = "
 
 
 def output_header(columns: Sequence[str] = COLUMNS) -> list[str]:
-    """The CSV output header for input ``columns``."""
-    return [name for name in columns if name not in OUTPUT_COLUMNS] + list(OUTPUT_COLUMNS)
+    """The CSV output header for input ``columns`` (echoed names neutralised like cells)."""
+    return [_neutral(name) for name in _echoed(tuple(columns))] + list(OUTPUT_COLUMNS)
 
 
 def claim_json(claim: Claim, *, lang: str = "en") -> dict[str, object]:
-    """One JSON lines output object: the input values, then :data:`OUTPUT_COLUMNS`."""
-    out: dict[str, object] = {k: v for k, v in claim.cells.items() if k not in OUTPUT_COLUMNS}
+    """One JSON lines output object: the input values, then :data:`OUTPUT_COLUMNS`.
+
+    Text that is not UTF-8 (lone surrogates) has U+FFFD in its place, as in CSV output.
+    """
+    out: dict[str, object] = {
+        _replace_surrogates(k): _replace_surrogates(v) if isinstance(v, str) else v
+        for k, v in claim.cells.items()
+        if k not in OUTPUT_COLUMNS
+    }
     a = claim.assessment
     out.update(
         {
@@ -903,13 +942,17 @@ def write_csv(
         writer.writerow(claim_cells(claim, columns, lang=lang))
 
 
+def jsonl_line(claim: Claim, *, lang: str = "en") -> str:
+    """One line of JSON lines output (:func:`claim_json`), with its end of line."""
+    text = json.dumps(claim_json(claim, lang=lang), ensure_ascii=False, default=_json_default)
+    # A lone surrogate nested in a JSON input value is written as U+FFFD too.
+    return _replace_surrogates(text) + "\n"
+
+
 def write_jsonl(claims: Iterable[Claim], stream: IO[str], *, lang: str = "en") -> None:
     """Write claims as JSON lines, one object a line, in the order given."""
     for claim in claims:
-        stream.write(
-            json.dumps(claim_json(claim, lang=lang), ensure_ascii=False, default=_json_default)
-        )
-        stream.write("\n")
+        stream.write(jsonl_line(claim, lang=lang))
 
 
 def _json_default(value: object) -> object:

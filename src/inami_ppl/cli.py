@@ -32,8 +32,8 @@ from inami_ppl.claims import (
     InvalidRowError,
     assess_rows,
     claim_cells,
-    claim_json,
     guess_format,
+    jsonl_line,
     open_claims,
     output_header,
     read_csv,
@@ -255,8 +255,7 @@ def _write(
             if out_format == "csv":
                 writer.writerow(claim_cells(claim, columns, lang=args.lang))
             else:
-                out.write(json.dumps(claim_json(claim, lang=args.lang), ensure_ascii=False))
-                out.write("\n")
+                out.write(jsonl_line(claim, lang=args.lang))
     except InvalidRowError as error:
         _say(f"inami-ppl: {error} (stopped: --strict)", sys.stderr)
         invalid += 1

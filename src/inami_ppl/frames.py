@@ -21,10 +21,12 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from inami_ppl.analytics import Dimension, network_averages, summarize, what_if
 from inami_ppl.claims import OUTPUT_COLUMNS, Claim, assess_records
+from inami_ppl.errors import InvalidInputError
 from inami_ppl.messages import REASON_CODES
 from inami_ppl.rulesets import Rules
 
@@ -33,7 +35,7 @@ __all__ = ["assess_frame", "averages_frame", "records_of", "summary_frame", "wha
 
 def _cell(value: object) -> object:
     """A frame cell as the claims reader takes it: missing values empty, timestamps dates."""
-    if value is None or value is pd.NaT:
+    if value is None or value is pd.NaT or value is pd.NA:
         return None
     if isinstance(value, float) and math.isnan(value):
         return None
@@ -41,11 +43,24 @@ def _cell(value: object) -> object:
         if value.tzinfo is None and value == value.normalize():
             return value.date()
         return value.isoformat()  # a time of day: reported as a malformed date
-    return value  # itertuples already gives Python scalars for numpy ones
+    if isinstance(value, np.generic):  # nullable (extension) columns give numpy scalars
+        return value.item()
+    return value
 
 
 def records_of(frame: pd.DataFrame) -> Iterator[dict[str, object]]:
-    """The rows of ``frame`` as records for :func:`~inami_ppl.claims.assess_records`."""
+    """The rows of ``frame`` as records for :func:`~inami_ppl.claims.assess_records`.
+
+    Raises:
+        InvalidInputError: ``frame`` is not a DataFrame.
+
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise InvalidInputError("frame", frame, "a pandas DataFrame")
+    return _records(frame)
+
+
+def _records(frame: pd.DataFrame) -> Iterator[dict[str, object]]:
     columns = [str(name) for name in frame.columns]
     for values in frame.itertuples(index=False, name=None):
         yield {name: _cell(value) for name, value in zip(columns, values, strict=True)}
