@@ -81,19 +81,16 @@ def _judge(patient: Patient, session: Session, ruleset: Ruleset, tally: Tally) -
     not_in_force = eligibility.check_function_in_force(session, ruleset)
     reasons.extend(not_in_force)
     counts = quotas.counted(ruleset, tally)
+    standing = quotas.standings(session.kind, session.network, ruleset, counts)
     if not not_in_force:
-        reasons.extend(quotas.check_maxima(session, ruleset, tally, counts))
+        reasons.extend(quotas.check_maxima(session, ruleset, tally, standing))
         reasons.extend(quotas.check_combination(session, ruleset, tally, counts))
     reasons.extend(eligibility.check_day_limit(session, ruleset, tally))
     if not not_in_force:
         reasons.extend(eligibility.check_assessment(session, ruleset, tally))
     reasons.extend(eligibility.check_video(session, ruleset, tally))
     allowed = not reasons
-    uses = (
-        ()
-        if not_in_force
-        else quotas.quota_uses(session.kind, session.network, ruleset, counts, accepted=allowed)
-    )
+    uses = () if not_in_force else quotas.quota_uses(standing, accepted=allowed)
     if not allowed:
         return Assessment(
             session=session,

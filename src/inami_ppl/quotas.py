@@ -16,7 +16,15 @@ from inami_ppl.decision import QuotaUse, Reason
 from inami_ppl.model import Function, Kind, Network, Session, Setting
 from inami_ppl.rulesets import Limit, Ruleset
 
-__all__ = ["check_combination", "check_maxima", "counted", "quota_uses", "remaining_by_kind"]
+__all__ = [
+    "Standing",
+    "check_combination",
+    "check_maxima",
+    "counted",
+    "quota_uses",
+    "remaining_by_kind",
+    "standings",
+]
 
 Reasons = tuple[Reason, ...]
 
@@ -45,20 +53,36 @@ def _used(limit: Limit, counts: Counter[Kind]) -> int:
     return sum(counts[kind] for kind in limit.kinds)
 
 
+#: A maximum that holds a kind: the limit, its maximum for the network, the sessions used.
+Standing = tuple[Limit, int, int]
+
+
+def standings(
+    kind: Kind, network: Network, ruleset: Ruleset, counts: Counter[Kind]
+) -> list[Standing]:
+    """How each maximum of ``network`` that holds ``kind`` stands in the window (§5, §6).
+
+    Computed once per decision, for :func:`check_maxima` and :func:`quota_uses`.
+    ``counts`` is :func:`counted` for this window.
+    """
+    out = []
+    for limit in ruleset.limits:
+        maximum = limit.maximum(network)
+        if maximum is not None and kind in limit.kinds:
+            out.append((limit, maximum, _used(limit, counts)))
+    return out
+
+
 def check_maxima(
-    session: Session, ruleset: Ruleset, tally: Tally, counts: Counter[Kind]
+    session: Session, ruleset: Ruleset, tally: Tally, standing: list[Standing]
 ) -> Reasons:
     """``quota.exceeded``: no maximum of the session's network may be exceeded (§5, §6).
 
     Every limit that holds the session's kind applies; the first one exceeded (in
-    table order) is reported, with the date a session frees up. ``counts`` is
-    :func:`counted` for this window.
+    table order) is reported, with the date a session frees up. ``standing`` is
+    :func:`standings` for the session.
     """
-    for limit in ruleset.limits:
-        maximum = limit.maximum(session.network)
-        if session.kind not in limit.kinds or maximum is None:
-            continue
-        used = _used(limit, counts)
+    for limit, maximum, used in standing:
         if used < maximum:
             continue
         oldest = tally.kth_oldest(_raw_kinds(ruleset, limit.kinds, tally), used - maximum + 1)
@@ -110,19 +134,17 @@ def check_combination(
     return ()
 
 
-def quota_uses(
-    kind: Kind, network: Network, ruleset: Ruleset, counts: Counter[Kind], *, accepted: bool
-) -> tuple[QuotaUse, ...]:
-    """How each maximum that holds ``kind`` stands in the window (before / after the session)."""
-    uses = []
-    for limit in ruleset.limits:
-        maximum = limit.maximum(network)
-        if kind not in limit.kinds or maximum is None:
-            continue
-        used = _used(limit, counts)
-        left = max(0, maximum - used - (1 if accepted else 0))
-        uses.append(QuotaUse(limit=limit.id, maximum=maximum, used=used, left=left))
-    return tuple(uses)
+def quota_uses(standing: list[Standing], *, accepted: bool) -> tuple[QuotaUse, ...]:
+    """How each maximum stands for the session: used before it, left after it if accepted."""
+    return tuple(
+        QuotaUse(
+            limit=limit.id,
+            maximum=maximum,
+            used=used,
+            left=max(0, maximum - used - (1 if accepted else 0)),
+        )
+        for limit, maximum, used in standing
+    )
 
 
 def remaining_by_kind(
@@ -140,10 +162,8 @@ def remaining_by_kind(
         )
         left: int | None = 0 if blocked else None
         if not blocked:
-            for limit in ruleset.limits:
-                maximum = limit.maximum(network)
-                if kind in limit.kinds and maximum is not None:
-                    room = max(0, maximum - _used(limit, counts))
-                    left = room if left is None else min(left, room)
+            for _, maximum, used in standings(kind, network, ruleset, counts):
+                room = max(0, maximum - used)
+                left = room if left is None else min(left, room)
         out[(kind.function, kind.setting)] = left
     return out
