@@ -62,7 +62,8 @@ def standings(
 ) -> list[Standing]:
     """How each maximum of ``network`` that holds ``kind`` stands in the window (§5, §6).
 
-    Computed once per decision, for :func:`check_maxima` and :func:`quota_uses`.
+    Computed once per decision, for :func:`check_maxima` and :func:`quota_uses`, and
+    once per kind by :func:`remaining_by_kind`.
     ``counts`` is :func:`counted` for this window.
     """
     out = []
