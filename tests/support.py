@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from inami_ppl import Assessment, Patient, Session, assess_history
+import attrs
+
+from inami_ppl import Assessment, Patient, Rules, Session, assess_history, default_rules
 
 
 def d(text: str) -> dt.date:
@@ -55,3 +57,9 @@ def allowed(patient: Patient, sessions: list[Session]) -> list[bool]:
 def last(patient: Patient, sessions: list[Session]) -> Assessment:
     """The decision on the last session of a history (in date order)."""
     return assess_history(patient, sessions)[-1]
+
+
+def episode_rules() -> Rules:
+    """The bundled rules with the window opened by an episode's first session (RULES.md §4)."""
+    rules = default_rules()
+    return attrs.evolve(rules, window=attrs.evolve(rules.window, policy="episode"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import attrs
 import pytest
 
 from inami_ppl import (
@@ -14,13 +13,12 @@ from inami_ppl import (
     Patient,
     assess,
     assess_history,
-    default_rules,
     next_allowed_date,
     patient_share,
     remaining,
 )
 from inami_ppl.rulesets import WindowSpec
-from support import ADULT, CHILD, allowed, d, s, weekly
+from support import ADULT, CHILD, allowed, d, episode_rules, s, weekly
 
 # --- history handling ----------------------------------------------------------------
 
@@ -175,8 +173,7 @@ def test_next_allowed_date_rejects_dates_out_of_coverage() -> None:
 
 
 def test_an_episode_window_changes_decisions_without_touching_the_quota_code() -> None:
-    rules = default_rules()
-    episode = attrs.evolve(rules, window=attrs.evolve(rules.window, policy="episode"))
+    episode = episode_rules()
     sessions = [
         *weekly("2022-01-03", 8, "first_line"),
         s("2023-01-03", "first_line"),

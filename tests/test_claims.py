@@ -727,7 +727,7 @@ def test_a_header_error_never_shows_its_cells(text: str) -> None:
         read_csv(io.StringIO(text))
     assert "p123" not in str(caught.value)
     assert "1980" not in str(caught.value)
-    assert "\udce9" not in str(caught.value)
+    assert "udce9" not in str(caught.value)  # not even as the repr's escape
     assert "header" == caught.value.field
 
 

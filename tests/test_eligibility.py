@@ -3,7 +3,6 @@ functional assessment, video (RULES.md §2, §3, §7)."""
 
 from __future__ import annotations
 
-import attrs
 import pytest
 
 from inami_ppl import (
@@ -11,13 +10,12 @@ from inami_ppl import (
     Network,
     OutOfCoverageError,
     Patient,
-    Rules,
     Session,
     assess,
     default_rules,
     networks_for,
 )
-from support import ADULT, CHILD, allowed, d, last, s, weekly
+from support import ADULT, CHILD, allowed, d, episode_rules, last, s, weekly
 
 BOTH = frozenset(Network)
 CHILDREN = frozenset({Network.CHILDREN_ADOLESCENTS})
@@ -454,11 +452,6 @@ def test_network_switch_is_refused_when_a_history_holds_both_networks() -> None:
 # --- the dates a refusal frees on follow the window policy of the tables -------------
 
 
-def _episode_rules() -> Rules:
-    rules = default_rules()
-    return attrs.evolve(rules, window=attrs.evolve(rules.window, policy="episode"))
-
-
 @pytest.mark.parametrize(
     ("code", "patient", "history", "session", "frees_on"),
     [
@@ -494,6 +487,6 @@ def _episode_rules() -> Rules:
 def test_frees_on_is_the_end_of_the_episode_under_the_episode_window(
     code: str, patient: Patient, history: list[Session], session: Session, frees_on: str
 ) -> None:
-    decision = assess(patient, history, session, rules=_episode_rules())
+    decision = assess(patient, history, session, rules=episode_rules())
     assert (code,) == decision.codes
     assert frees_on == dict(decision.reasons[0].params)["frees_on"]
