@@ -18,9 +18,9 @@ from inami_ppl._validate import check_date, to_enum
 from inami_ppl.decision import Assessment, Reason
 from inami_ppl.errors import InvalidInputError, OutOfCoverageError
 from inami_ppl.model import Function, Network, Patient, Role, Session, Setting
-from inami_ppl.periods import ONE_DAY, WindowPolicy, birthday, window_policy
+from inami_ppl.periods import ONE_DAY, WindowPolicy, birthday
 from inami_ppl.rulesets import Rules, Ruleset, resolve_rules
-from inami_ppl.tariffs import fee_for, share_for
+from inami_ppl.tariffs import fee_for, fee_name, share_for
 
 __all__ = [
     "assess",
@@ -68,7 +68,7 @@ def _check_born(patient: Patient, session: Session) -> None:
 
 
 def _policy(rules: Rules) -> WindowPolicy:
-    return window_policy(rules.window.policy, rules.window.months)
+    return rules.policy()
 
 
 def _judge(patient: Patient, session: Session, ruleset: Ruleset, tally: Tally) -> Assessment:
@@ -92,25 +92,32 @@ def _judge(patient: Patient, session: Session, ruleset: Ruleset, tally: Tally) -
     allowed = not reasons
     uses = () if not_in_force else quotas.quota_uses(standing, accepted=allowed)
     if not allowed:
+        # The messages name the window as the rule set's policy defines it.
+        window = ("window", ruleset.window.code)
+        unconfirmed = ruleset.unconfirmed_values(())
         return Assessment(
             session=session,
             allowed=False,
-            reasons=tuple(reasons),
+            reasons=tuple(attrs.evolve(r, params=(*r.params, window)) for r in reasons),
             patient_share=None,
             practitioner_fee=None,
             insurer_share=None,
             ruleset=ruleset.id,
-            unconfirmed=ruleset.unconfirmed,
+            unconfirmed=bool(unconfirmed),
+            unconfirmed_values=unconfirmed,
             quota=uses,
         )
     share = share_for(patient, session, ruleset, tally)
     fee: Decimal | None = None
     insurer: Decimal | None = None
     sources = [share.source]
+    used = [share.name]
     if session.setting is Setting.INDIVIDUAL:
         fee, fee_source = fee_for(ruleset, Setting.INDIVIDUAL, Role.PSYCHOLOGIST)
         insurer = fee - share.amount
         sources.append(fee_source)
+        used.append(fee_name(Setting.INDIVIDUAL, Role.PSYCHOLOGIST))
+    unconfirmed = ruleset.unconfirmed_values(used)
     return Assessment(
         session=session,
         allowed=True,
@@ -119,9 +126,11 @@ def _judge(patient: Patient, session: Session, ruleset: Ruleset, tally: Tally) -
         practitioner_fee=fee,
         insurer_share=insurer,
         ruleset=ruleset.id,
-        unconfirmed=ruleset.unconfirmed,
+        unconfirmed=bool(unconfirmed),
+        unconfirmed_values=unconfirmed,
         quota=uses,
         sources=tuple(sources),
+        billing_code=ruleset.billing_code(session),
     )
 
 
