@@ -209,4 +209,4 @@ def diff_values(before: Iterable[RuleValue], after: Iterable[RuleValue]) -> tupl
     new = list(after)
     changes = [Change(sign="-", value=v) for v in old if v not in new]
     changes += [Change(sign="+", value=v) for v in new if v not in old]
-    return tuple(sorted(changes, key=lambda c: (c.value.name, c.value.start, c.sign)))
+    return tuple(sorted(changes, key=lambda c: (c.value.name, c.value.start, c.sign != "-")))

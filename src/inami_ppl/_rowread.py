@@ -15,6 +15,7 @@ from inami_ppl._ruletypes import Label, WindowSpec
 from inami_ppl._validate import check_date, to_enum
 from inami_ppl.errors import InvalidInputError, RuleDataError
 from inami_ppl.model import Kind, Network, Source
+from inami_ppl.periods import POLICIES
 
 __all__ = ["PROVENANCE", "Reader"]
 
@@ -30,7 +31,8 @@ class Reader:
         self.sources = sources
 
     def error(self, path: str, value: object, expected: str) -> RuleDataError:
-        return RuleDataError(f"{self.name}: {path}", value, expected)
+        """The error for ``path``, prefixed with the file's name when it has one."""
+        return RuleDataError(f"{self.name}: {path}" if self.name else path, value, expected)
 
     def keys(
         self, path: str, table: object, required: set[str], optional: set[str]
@@ -45,12 +47,12 @@ class Reader:
             raise self.error(f"{path}.{sorted(missing)[0]}", "missing", "a value")
         return dict(table)
 
-    def check(self, path: str, build: Callable[[], T]) -> T:
-        """Build a row; an invalid one is reported with the file and row."""
+    def check(self, build: Callable[[], T]) -> T:
+        """Build a value or a row; an invalid one is reported with the file's name."""
         try:
             return build()
         except RuleDataError as error:
-            raise self.error(f"{path} ({error.field})", error.value, error.expected) from None
+            raise self.error(error.field, error.value, error.expected) from None
 
     def source(self, path: str, table: Mapping[str, Any]) -> Source:
         key = table["source"]
@@ -62,7 +64,9 @@ class Reader:
         return Source(
             key=key,
             url=self.sources[key],
-            confidence=self.check(path, lambda: to_confidence("confidence", table["confidence"])),
+            confidence=self.check(
+                lambda: to_confidence(f"{path}.confidence", table["confidence"])
+            ),
             note=note,
         )
 
@@ -76,7 +80,7 @@ class Reader:
         return None if "until" not in entry else self.date(f"{path}.until", entry["until"])
 
     def count(self, path: str, value: object) -> int:
-        return self.check(path, lambda: check_count("value", value))
+        return self.check(lambda: check_count(path, value))
 
     def flag(self, path: str, value: object) -> bool:
         if not isinstance(value, bool):
@@ -113,7 +117,7 @@ class Reader:
         return tuple(sorted(out))
 
     def label(self, path: str, value: object) -> Label:
-        return self.check(path, lambda: Label.read("label", value))
+        return self.check(lambda: Label.read(path, value))
 
     def rows(self, path: str, value: object) -> list[tuple[str, object]]:
         if not isinstance(value, list):
@@ -122,8 +126,11 @@ class Reader:
 
     def window(self, path: str, table: object) -> WindowSpec:
         entry = self.keys(path, table, {"policy", "months", *PROVENANCE}, {"note"})
+        policy = entry["policy"]
+        if not isinstance(policy, str) or policy not in POLICIES:
+            raise self.error(f"{path}.policy", policy, f"one of {', '.join(sorted(POLICIES))}")
+        self.count(f"{path}.months", entry["months"])
         return self.check(
-            path,
             lambda: WindowSpec(
                 policy=entry["policy"],
                 months=entry["months"],

@@ -113,6 +113,8 @@ def check_periods(
         raise RuleDataError(path, "missing", "at least one period")
     previous_end: dt.date | None = start - ONE_DAY
     for first, last in periods:
+        if last is not None and last < first:
+            raise RuleDataError(path, f"{first}..{last}", "a period that ends after it starts")
         if first < start or first > end:
             raise RuleDataError(path, f"{first}", f"a start within {start}..{end}")
         if previous_end is None or first <= previous_end:

@@ -153,11 +153,9 @@ def _read_parameter(reader: Reader, path: str, table: object) -> Parameter:
     if name not in PARAMETER_TYPES:
         raise reader.error(f"{path}.name", name, "a known parameter name")
     value = reader.check(
-        f"{path} ({name})",
-        lambda: check_scalar("value", PARAMETER_TYPES[name], entry["value"]),
+        lambda: check_scalar(f"{path}.value", PARAMETER_TYPES[name], entry["value"])
     )
     return reader.check(
-        path,
         lambda: Parameter(
             name=name,
             start=reader.date(f"{path}.start", entry["start"]),
@@ -193,7 +191,6 @@ def _read_billing_code(reader: Reader, path: str, table: object) -> BillingCode:
     if "with_context" in entry:
         selected["with_context"] = reader.flag(f"{path}.with_context", entry["with_context"])
     return reader.check(
-        path,
         lambda: BillingCode(
             code=entry["code"],
             start=reader.date(f"{path}.start", entry["start"]),

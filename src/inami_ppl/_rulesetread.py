@@ -20,6 +20,7 @@ from inami_ppl._ruletypes import (
     RulesetDef,
     Target,
 )
+from inami_ppl.errors import RuleDataError
 from inami_ppl.model import Function
 
 __all__ = ["read_ruleset"]
@@ -28,8 +29,13 @@ T = TypeVar("T")
 
 
 def _replace(base: tuple[T, ...], new: list[T], key: Callable[[T], object]) -> tuple[T, ...]:
-    """``base`` with the rows of ``new`` replacing those of the same key, others appended."""
+    """``base`` with the rows of ``new`` replacing those of the same key, others appended.
+
+    Two new rows with one key are left both in place, for the rule set to refuse.
+    """
     replacing = {key(row): row for row in new}
+    if len(replacing) != len(new):
+        return (*base, *new)
     kept = [replacing.pop(key(row), row) for row in base]
     return (*kept, *replacing.values())
 
@@ -120,21 +126,27 @@ def read_ruleset(
             counts_as=(),
             targets=(),
         )
-    return reader.check(
-        path,
-        lambda: RulesetDef(
-            id=ruleset_id,
-            start=reader.date(f"{path}.start", entry["start"]) if "start" in entry else base.start,
-            end=reader.end(path, entry) if "until" in entry or not changing else base.end,
-            source=reader.source(path, entry) if "source" in entry else base.source,
-            functions=_replace(base.functions, functions, lambda r: r.function),
-            limits=_replace(base.limits, limits, lambda r: r.id),
-            combinations=_replace(base.combinations, combinations, lambda r: r.kind),
-            counts_as=_replace(base.counts_as, counts_as, lambda r: r.kind),
-            targets=_replace(base.targets, targets, lambda r: r.id),
-            window=window or base.window,
-        ),
-    )
+    try:
+        return reader.check(
+            lambda: RulesetDef(
+                id=ruleset_id,
+                start=reader.date(f"{path}.start", entry["start"])
+                if "start" in entry
+                else base.start,
+                end=reader.end(path, entry) if "until" in entry or not changing else base.end,
+                source=reader.source(path, entry) if "source" in entry else base.source,
+                functions=_replace(base.functions, functions, lambda r: r.function),
+                limits=_replace(base.limits, limits, lambda r: r.id),
+                combinations=_replace(base.combinations, combinations, lambda r: r.kind),
+                counts_as=_replace(base.counts_as, counts_as, lambda r: r.kind),
+                targets=_replace(base.targets, targets, lambda r: r.id),
+                window=window or base.window,
+            ),
+        )
+    except RuleDataError as error:
+        # The rule set names itself by id; the file's reader names it by its row.
+        field = error.field.replace(f"ruleset {ruleset_id}", path, 1)
+        raise RuleDataError(field, error.value, error.expected) from None
 
 
 def _id(reader: Reader, path: str, value: object) -> str:

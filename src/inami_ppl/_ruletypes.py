@@ -253,7 +253,6 @@ class RulesetDef:
 
     def __attrs_post_init__(self) -> None:
         """Each function once; limits and combinations name kinds of this rule set."""
-        _check_period(self, self.start, self.end)
         path = f"ruleset {self.id}"
         own = {rule.function for rule in self.functions}
         if len(own) != len(self.functions):
@@ -296,7 +295,7 @@ class Parameter:
     label: Label | None = None
 
     def __attrs_post_init__(self) -> None:
-        """A known name, a value of its type, a period that ends after it starts."""
+        """A known name and a value of its type (periods are checked with the whole table)."""
         if self.name not in PARAMETER_TYPES:
             raise RuleDataError("parameter.name", self.name, "a known parameter name")
         if check_scalar(self.name, PARAMETER_TYPES[self.name], self.value) != self.value or (
@@ -305,7 +304,6 @@ class Parameter:
             raise RuleDataError(
                 f"parameter {self.name}.value", self.value, "a value of the parameter's type"
             )
-        _check_period(self, self.start, self.end)
 
 
 # The session fields a billing-code row may select on.

@@ -161,7 +161,7 @@ class Rules:
         )
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any], *, name: str = "rules") -> Rules:
+    def from_mapping(cls, data: Mapping[str, Any], *, name: str = "") -> Rules:
         """Build rules from a parsed complete table (the shape of ``data/rules.toml``).
 
         Raises:
