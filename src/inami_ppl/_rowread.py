@@ -52,6 +52,8 @@ class Reader:
         try:
             return build()
         except RuleDataError as error:
+            if self.name and error.field.startswith(f"{self.name}: "):
+                raise  # already named by a check of this reader
             raise self.error(error.field, error.value, error.expected) from None
 
     def source(self, path: str, table: Mapping[str, Any]) -> Source:
