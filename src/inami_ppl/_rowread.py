@@ -66,9 +66,7 @@ class Reader:
         return Source(
             key=key,
             url=self.sources[key],
-            confidence=self.check(
-                lambda: to_confidence(f"{path}.confidence", table["confidence"])
-            ),
+            confidence=self.check(lambda: to_confidence(f"{path}.confidence", table["confidence"])),
             note=note,
         )
 

@@ -71,6 +71,7 @@ class Ruleset:
     targets: tuple[Target, ...]
     parameters: Mapping[str, Parameter]
     billing_codes: tuple[BillingCode, ...] = ()
+    labels: Mapping[str, Label] = attrs.field(factory=dict, repr=False)
     _mapping: Mapping[Kind, Kind | None] = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
@@ -210,7 +211,7 @@ class Ruleset:
                 end=p.end,
                 source=p.source,
                 estimate=p.estimate,
-                label=p.label,
+                label=p.label or self.labels.get(f"value.{name}"),
             )
             for name, p in sorted(self.parameters.items())
         ]

@@ -274,7 +274,7 @@ class Average:
     """The average number of sessions of a kind per patient in one network.
 
     Over the patients with at least one accepted session of the kind; compared with
-    the network caseload target of the rule tables (``RULES.md`` §5: a target for
+    the network caseload target of the rule tables (rules §5: a target for
     the network, never a per-patient limit).
     """
 

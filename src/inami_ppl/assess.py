@@ -1,7 +1,7 @@
 """Decisions on sessions: eligibility, quotas and tariffs brought together.
 
 :func:`assess`, :func:`assess_history`, :func:`remaining`, :func:`next_allowed_date`
-and :func:`patient_share` (``DESIGN.md``, public contract).
+and :func:`patient_share` (the public API).
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def _sessions(field: str, values: object, rules: Rules) -> list[Session]:
 
 
 def _check_born(patient: Patient, session: Session) -> None:
-    """A birth date after the session is bad input, not a refusal (``RULES.md`` §2, §11)."""
+    """A birth date after the session is bad input, not a refusal (rules §2, §11)."""
     if patient.birth_date > session.date:
         raise InvalidInputError(
             "birth_date", patient.birth_date, f"a date on or before {session.date.isoformat()}"
@@ -72,7 +72,7 @@ def _policy(rules: Rules) -> WindowPolicy:
 
 
 def _judge(patient: Patient, session: Session, ruleset: Ruleset, tally: Tally) -> Assessment:
-    """Apply every rule of ``RULES.md`` §2-§8 to ``session`` against the window in ``tally``."""
+    """Apply every rule of §2-§8 of the rules to ``session`` against the window in ``tally``."""
     _check_born(patient, session)
     reasons: list[Reason] = [
         *eligibility.check_age_network(patient, session, ruleset),
@@ -146,7 +146,7 @@ def assess(
 
     ``history`` holds the patient's earlier accepted sessions in any order; sessions
     dated after ``session.date`` are ignored. The decision lists every rule broken,
-    with reason codes in the order of ``DESIGN.md``.
+    with reason codes in the order of the reason-code page.
 
     >>> import datetime as dt
     >>> from inami_ppl import Patient, Session
@@ -244,7 +244,7 @@ def patient_share(
     rules: Rules | None = None,
     accept_unconfirmed: bool = False,
 ) -> Decimal:
-    """What the patient pays for ``session`` if it is accepted (``RULES.md`` §8).
+    """What the patient pays for ``session`` if it is accepted (rules §8).
 
     >>> import datetime as dt
     >>> from inami_ppl import Patient, Session

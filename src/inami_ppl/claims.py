@@ -1,4 +1,4 @@
-"""Claims files: many patients' sessions at once (``DESIGN.md``, "Claims files").
+"""Claims files: many patients' sessions at once (the claims-file format of the back-office guide).
 
 A claims file has one row per session, as UTF-8 CSV with a header or as JSON lines,
 with the columns of :data:`COLUMNS`. :func:`assess_records` and :func:`assess_file`
@@ -70,7 +70,7 @@ __all__ = [
 
 Format = Literal["csv", "jsonl"]
 
-#: The input columns, in the order of ``DESIGN.md``.
+#: The input columns, in the order of the reason-code page.
 COLUMNS: Final = (
     "patient_id",
     "birth_date",
@@ -368,7 +368,7 @@ def _read_row(
         shape = _shape(raw)
     network, function, setting, modality, with_context, functional_assessment = shape
     provider = _text("provider", record.get("provider")) or None
-    # RULES.md §1, §2, §11: these are errors, not refusals.
+    # Rules §1, §2, §11: these are errors, not refusals.
     if day < rules.coverage_start:
         raise _BadCellError("date", f"a date on or after {rules.coverage_start.isoformat()}")
     if day > rules.coverage_end and not accept_unconfirmed:

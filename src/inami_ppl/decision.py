@@ -1,7 +1,7 @@
 """Decisions: :class:`Reason` and :class:`Assessment`, and their JSON form.
 
 A decision explains itself: every refusal lists stable reason codes, each with the
-facts its message needs and the sources of the rule applied (``DESIGN.md`` §3).
+facts its message needs and the sources of the rule applied (the reason-code page).
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ class QuotaUse:
 @final
 @attrs.frozen(kw_only=True)
 class Assessment:
-    """The decision on one session (``DESIGN.md``, public contract).
+    """The decision on one session (the public API).
 
     ``patient_share`` is ``None`` when refused. ``practitioner_fee`` and
     ``insurer_share`` are given for accepted individual sessions; a group fee is paid

@@ -120,6 +120,7 @@ class Rules:
                 check_typed(field, row, kind)
         coverage = (self.coverage_start, self.coverage_end)
         check_timelines(coverage, self.rulesets, self.parameters)
+        object.__setattr__(self, "_labels", collect_labels(self.rulesets, self.parameters))
         starts = change_bounds(
             (self.coverage_start, self.coverage_end), [*self.rulesets, *self.parameters]
         )
@@ -136,7 +137,6 @@ class Rules:
             object.__setattr__(self, "_policy", window_policy(spec.policy, spec.months))
         else:
             object.__setattr__(self, "_policy", DatedWindow(self.policy_on))
-        object.__setattr__(self, "_labels", collect_labels(self.rulesets, self.parameters))
 
     def _segment(self, first: dt.date, last: dt.date | None) -> Ruleset:
         definition = next(r for r in self.rulesets if holds(r.start, r.end, first))
@@ -158,6 +158,7 @@ class Rules:
             targets=definition.targets,
             parameters={p.name: p for p in self.parameters if holds(p.start, p.end, first)},
             billing_codes=self.billing_codes,
+            labels=self._labels,
         )
 
     @classmethod

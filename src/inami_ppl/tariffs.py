@@ -1,4 +1,4 @@
-"""What the patient pays and what the practitioner receives (``RULES.md`` §8, §9).
+"""What the patient pays and what the practitioner receives (rules §8, §9).
 
 Money is :class:`~decimal.Decimal` euros with two decimals, read from the rule tables
 by the session's own date.
@@ -31,7 +31,7 @@ class Share:
 
 
 def share_for(patient: Patient, session: Session, ruleset: Ruleset, tally: Tally) -> Share:
-    """The patient share of ``session``, by the precedence of ``RULES.md`` §8.
+    """The patient share of ``session``, by the precedence of rules §8.
 
     1. community sessions pay the community share (0);
     2. from 2024-02-01, patients aged 23 or younger pay 0 [SEED];
@@ -94,7 +94,7 @@ def practitioner_fee(
     rules: Rules | None = None,
     accept_unconfirmed: bool = False,
 ) -> Decimal:
-    """The practitioner's fee for a session on ``on`` (``RULES.md`` §9).
+    """The practitioner's fee for a session on ``on`` (rules §9).
 
     For a group session, the fee of one facilitator: a clinical psychologist or
     orthopedagogue and a physician receive the higher amount, other facilitators
