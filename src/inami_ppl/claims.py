@@ -95,6 +95,8 @@ OUTPUT_COLUMNS: Final = (
     "insurer_share",
     "ruleset",
     "unconfirmed",
+    "unconfirmed_values",
+    "billing_code",
     "messages",
     "line",
     "error",
@@ -878,7 +880,7 @@ def claim_cells(claim: Claim, columns: Sequence[str] = COLUMNS, *, lang: str = "
     if a is None:
         error = claim.error
         assert error is not None  # noqa: S101  (a claim has an assessment or an error)
-        out += ["", "", "", "", "", "", "", "", str(claim.line), _neutral(error.detail)]
+        out += ["", "", "", "", "", "", "", "", "", "", str(claim.line), _neutral(error.detail)]
         return out
     out += [
         "true" if a.allowed else "false",
@@ -888,6 +890,8 @@ def claim_cells(claim: Claim, columns: Sequence[str] = COLUMNS, *, lang: str = "
         _money(a.insurer_share),
         a.ruleset,
         "true" if a.unconfirmed else "false",
+        ";".join(a.unconfirmed_values),
+        _neutral(a.billing_code or ""),
         " | ".join(a.messages(lang)),
         str(claim.line),
         "",
@@ -920,6 +924,8 @@ def claim_json(claim: Claim, *, lang: str = "en") -> dict[str, object]:
             "insurer_share": None if a is None else _money_or_none(a.insurer_share),
             "ruleset": None if a is None else a.ruleset,
             "unconfirmed": None if a is None else a.unconfirmed,
+            "unconfirmed_values": [] if a is None else list(a.unconfirmed_values),
+            "billing_code": None if a is None else a.billing_code,
             "messages": [] if a is None else list(a.messages(lang)),
             "line": claim.line,
             "error": None if claim.error is None else claim.error.detail,
