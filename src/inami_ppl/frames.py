@@ -82,8 +82,10 @@ def assess_frame(
 
     Added columns: ``allowed`` (``None`` for a malformed row), ``reasons`` (codes joined
     by ``;``), ``patient_share``, ``practitioner_fee``, ``insurer_share`` (``Decimal``,
-    ``None`` where there is none), ``ruleset``, ``unconfirmed``, ``messages`` (in
-    ``lang``, joined by `` | ``) and ``error`` (what is wrong with a malformed row).
+    ``None`` where there is none), ``ruleset``, ``unconfirmed``, ``unconfirmed_values``
+    (the names of the estimates used, joined by ``;``), ``billing_code`` (``None`` when no
+    billing-code table matches), ``messages`` (in ``lang``, joined by `` | ``) and
+    ``error`` (what is wrong with a malformed row).
     """
     # The output columns of a claims file, but the line: the frame's index says the row.
     added: dict[str, list[object]] = {name: [] for name in OUTPUT_COLUMNS if name != "line"}
@@ -97,6 +99,8 @@ def assess_frame(
         added["insurer_share"].append(None if a is None else a.insurer_share)
         added["ruleset"].append(None if a is None else a.ruleset)
         added["unconfirmed"].append(None if a is None else a.unconfirmed)
+        added["unconfirmed_values"].append("" if a is None else ";".join(a.unconfirmed_values))
+        added["billing_code"].append(None if a is None else a.billing_code)
         added["messages"].append("" if a is None else " | ".join(a.messages(lang)))
         added["error"].append(None if claim.error is None else claim.error.detail)
     out = frame.copy()
@@ -114,7 +118,9 @@ def summary_frame(
 ) -> pd.DataFrame:
     """Totals by ``by`` (see :func:`~inami_ppl.analytics.summarize`), one row per group.
 
-    Refusals are counted per reason in the columns ``refused.<code>``.
+    Refusals are counted per reason in the columns ``refused.<code>``; ``unconfirmed``
+    counts the decisions that used an estimate, and ``unconfirmed_values`` names the
+    values with their counts (``fee.individual:3``, joined by ``;``).
     """
     summary = summarize(_claims(frame, rules=rules, accept_unconfirmed=accept_unconfirmed), by)
     rows = []
@@ -123,6 +129,9 @@ def summary_frame(
         assert isinstance(reasons, dict)  # noqa: S101  (the form of Totals.as_dict)
         for code in REASON_CODES:
             record[f"refused.{code}"] = reasons.get(code, 0)
+        named = record["unconfirmed_values"]
+        assert isinstance(named, dict)  # noqa: S101  (the form of Totals.as_dict)
+        record["unconfirmed_values"] = ";".join(f"{k}:{v}" for k, v in named.items())
         for money in ("patient_share", "practitioner_fee", "insurer_share"):
             record[money] = _decimal(record[money])
         rows.append(record)
@@ -141,6 +150,8 @@ _TOTAL_COLUMNS = (
     "practitioner_fee",
     "insurer_share",
     "group_sessions",
+    "unconfirmed",
+    "unconfirmed_values",
 )
 
 
