@@ -2,7 +2,10 @@
 
 ``inami-ppl assess FILE`` reads a claims file (CSV or JSON lines, ``-`` for standard
 input) and writes every row with its decision; ``inami-ppl rules --on DATE`` lists
-the rules in force on a date with their sources; ``inami-ppl --version``.
+the rules in force on a date with their sources (estimates marked);
+``inami-ppl rules diff FILE...`` lists what amendment files change, value by value;
+``--rules FILE`` (repeatable, applied in order) amends the bundled rules for the run;
+``inami-ppl --version``.
 
 Exit codes of ``assess``: 0 when every row could be read, 1 when some rows are
 malformed (each is reported on standard error with its line number), 2 for a usage
@@ -21,6 +24,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import IO, Final
 
 from inami_ppl import __version__
@@ -41,7 +45,7 @@ from inami_ppl.claims import (
 )
 from inami_ppl.errors import InamiPplError
 from inami_ppl.messages import LANGUAGES
-from inami_ppl.rulesets import ruleset_for
+from inami_ppl.rulesets import Rules, default_rules
 
 __all__ = ["EXIT_INVALID_ROWS", "EXIT_OK", "EXIT_USAGE", "main"]
 
@@ -110,6 +114,7 @@ def _parser() -> argparse.ArgumentParser:
         help="apply the last rules to sessions after the period the rules cover",
     )
     assess.add_argument("--no-progress", action="store_true", help="never show the progress line")
+    _rules_option(assess)
 
     rules = commands.add_parser(
         "rules",
@@ -117,14 +122,48 @@ def _parser() -> argparse.ArgumentParser:
         description="List every rule value in force on a date with its validity, source "
         "and confidence mark (SEED, P primary, S secondary, A our assumption).",
     )
-    rules.add_argument("--on", required=True, metavar="DATE", help="the date, YYYY-MM-DD")
+    rules.add_argument("--on", metavar="DATE", help="the date, YYYY-MM-DD")
     rules.add_argument("--json", action="store_true", help="write JSON instead of a table")
     rules.add_argument(
         "--accept-unconfirmed",
         action="store_true",
         help="after the covered period, show the last rules (marked unconfirmed)",
     )
+    _rules_option(rules)
+    diff = rules.add_subparsers(dest="rules_command", metavar="diff").add_parser(
+        "diff",
+        help="list what amendment files change",
+        description="List, value by value with their periods, the rows that amendment files "
+        "remove (-) and add (+), applied in order to the bundled rules (and to any --rules "
+        "given before 'diff').",
+    )
+    diff.add_argument("amendments", nargs="+", metavar="FILE", help="an amendment file (TOML)")
     return parser
+
+
+def _rules_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rules",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="amend the bundled rules with this file (TOML, the tables' format); repeatable, "
+        "applied in order",
+    )
+
+
+def _amended(rules: Rules, files: Sequence[str]) -> Rules:
+    """``rules`` amended by each file in turn; a file that cannot be used is a usage error."""
+    for name in files:
+        try:
+            data = Path(name).read_bytes()
+        except OSError as error:
+            raise _UsageError(f"--rules: {name}: {error.strerror or error}") from None
+        try:
+            rules = rules.amend(data, name=name)
+        except InamiPplError as error:
+            raise _UsageError(f"--rules: {error}") from None
+    return rules
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -206,6 +245,7 @@ def _assess(args: argparse.Namespace) -> int:
     name: str = args.file
     in_format: Format = args.input_format or ("csv" if name == "-" else guess_format(name))
     out_format: Format = args.output_format or in_format
+    rules = _amended(default_rules(), args.rules)
     stream = _open_input(name)
     try:
         try:
@@ -216,6 +256,7 @@ def _assess(args: argparse.Namespace) -> int:
             rows,
             grouped=args.grouped,
             strict=args.strict,
+            rules=rules,
             accept_unconfirmed=args.accept_unconfirmed,
         )
         out = _open_output(args.output)
@@ -275,6 +316,8 @@ def _print_summary(totals: Totals) -> None:
         f"practitioner fees (individual sessions): {totals.practitioner_fee} EUR",
         f"insurer share (individual sessions): {totals.insurer_share} EUR",
         f"accepted group sessions (fee per facilitator, not computed): {totals.group_sessions}",
+        f"unconfirmed (used an estimate or rules after the covered period): {totals.unconfirmed}",
+        *(f"  {name}: {count}" for name, count in totals.unconfirmed_values),
     ]
     _say("\n".join(lines), sys.stderr)
 
@@ -284,12 +327,22 @@ def _print_summary(totals: Totals) -> None:
 
 
 def _rules(args: argparse.Namespace) -> int:
+    rules = _amended(default_rules(), args.rules)
+    if args.rules_command == "diff":
+        changes = rules.diff(_amended(rules, args.amendments))
+        for change in changes:
+            _say(change.line())
+        if not changes:
+            _say("no change")
+        return EXIT_OK
+    if args.on is None:
+        raise _UsageError("rules: expected --on DATE or 'diff FILE'")
     try:
         on = dt.date.fromisoformat(args.on)
     except ValueError:
         raise _UsageError(f"--on: expected a date YYYY-MM-DD, got {args.on!r}") from None
     try:
-        ruleset = ruleset_for(on, accept_unconfirmed=args.accept_unconfirmed)
+        ruleset = rules.at(on, accept_unconfirmed=args.accept_unconfirmed)
     except InamiPplError as error:
         raise _UsageError(f"--on: {error}") from None
     values = [value.as_dict() for value in ruleset.values()]
@@ -304,7 +357,10 @@ def _rules(args: argparse.Namespace) -> int:
         return EXIT_OK
     note = " (unconfirmed: after the period the rules cover)" if ruleset.unconfirmed else ""
     _say(f"Rules in force on {on.isoformat()}: rule set {ruleset.id}{note}")
-    _say("confidence: SEED founding documents, P primary, S secondary, A our assumption\n")
+    _say(
+        "confidence: SEED founding documents, P primary, S secondary, A our assumption; "
+        "estimate: a value nobody confirmed (the last known amount)\n"
+    )
     width = max(len(str(v["name"])) for v in values)
     for value in values:
         shown = value["value"]
@@ -313,6 +369,7 @@ def _rules(args: argparse.Namespace) -> int:
         _say(
             f"{value['name']:<{width}}  {text:<12}  {value['start']}..{until}  "
             f"[{value['confidence']}] {value['source']} {value['url']}"
+            + (" estimate" if value["estimate"] else "")
         )
     return EXIT_OK
 
