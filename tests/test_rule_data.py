@@ -263,8 +263,9 @@ label = {LABEL}
 ADULT_NETWORK = s("2024-06-01", "support").network
 
 
-def test_a_rule_set_that_extends_another_changes_only_what_differs() -> None:
-    text = f"""
+def extending_2024(source: str, confidence: str) -> str:
+    """An amendment that opens a rule set "2026" as a copy of "2024" (rows to follow)."""
+    return f"""
 format = 1
 [sources]
 amendment-2026 = "https://example.org/fifth-amendment"
@@ -272,8 +273,15 @@ amendment-2026 = "https://example.org/fifth-amendment"
 id = "2026"
 extends = "2024"
 start = 2026-01-01
-source = "amendment-2026"
-confidence = "P"
+source = "{source}"
+confidence = "{confidence}"
+"""
+
+
+def test_a_rule_set_that_extends_another_changes_only_what_differs() -> None:
+    text = (
+        extending_2024("amendment-2026", "P")
+        + f"""
 [[ruleset.limit]]
 id = "support_individual"
 kinds = ["support/individual"]
@@ -286,8 +294,9 @@ policy = "episode"
 months = 6
 source = "amendment-2026"
 confidence = "P"
-""".encode()
-    rules = amended(text)
+"""
+    )
+    rules = amended(text.encode())
     before, after = rules.at(d("2025-12-31")), rules.at(d("2026-01-01"))
 
     assert ("2024", "2026") == (before.id, after.id)
@@ -528,6 +537,8 @@ def test_rows_check_their_own_values() -> None:
     with pytest.raises(RuleDataError):
         attrs.evolve(param, name="fee.weekend")
     with pytest.raises(RuleDataError):
+        attrs.evolve(param, value=Decimal("81.745"))  # amounts are whole cents
+    with pytest.raises(RuleDataError):
         Label(fr="", nl="N", de="D", en="E")
     with pytest.raises(RuleDataError):
         WindowSpec(policy="trailing", months=0, source=rules.window.source)
@@ -589,3 +600,21 @@ def test_a_message_names_the_window_of_the_rule_set() -> None:
         refused.reasons[0], params=tuple(p for p in refused.reasons[0].params if p[0] != "window")
     )
     assert "within the window" in bare.message("en")
+
+
+def test_a_session_leaves_the_window_by_the_policy_of_the_later_dates() -> None:
+    # From 2026 a 24-month window: a 2025 session stays in it a year longer than under
+    # the 12 months of its own date.
+    text = (
+        extending_2024("caami", "A").encode()
+        + b"""
+[ruleset.window]
+policy = "trailing"
+months = 24
+source = "caami"
+confidence = "A"
+"""
+    )
+    policy = amended(text).policy()
+
+    assert d("2027-06-01") == policy.leaves_on(d("2025-06-01"), [d("2025-06-01")])
