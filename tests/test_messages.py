@@ -7,7 +7,6 @@ import pytest
 from inami_ppl import (
     LANGUAGES,
     REASON_CODES,
-    Function,
     InvalidInputError,
     Network,
     Patient,
@@ -37,7 +36,9 @@ def test_every_code_a_message_names_has_a_label(lang: str) -> None:
     # Networks and settings are named by the catalogue; functions and limits by the tables.
     labels = {**catalogue(lang)["labels"], **default_rules().labels(lang)}
     names = [f"network.{n.value}" for n in Network]
-    names += [f"function.{f.value}" for f in Function]
+    names += [
+        f"function.{r.function.value}" for rs in default_rules().rulesets for r in rs.functions
+    ]
     names += [f"setting.{x.value}" for x in Setting]
     names += [
         f"limit.{v.name.split('.')[1]}"
