@@ -31,7 +31,7 @@ from inami_ppl import (
 
 D = dt.date
 ADULT = Patient(birth_date=D(1990, 1, 1))
-DAY_LIMIT = Reason(code="day.limit", params=(("date", "2024-05-02"),))
+DAY_LIMIT = Reason(code="day.limit", params=(("date", D(2024, 5, 2)),))
 
 
 def support(day: dt.date, **changes: Any) -> Session:
@@ -102,17 +102,17 @@ def test_reason_message_translates_the_codes_it_mentions(lang: str, expected: st
         code="quota.exceeded",
         params=(
             ("limit", "first_line_individual"),
-            ("maximum", "8"),
-            ("used", "8"),
+            ("maximum", 8),
+            ("used", 8),
             ("network", "adults"),
-            ("frees_on", "2023-01-03"),
+            ("frees_on", D(2023, 1, 3)),
         ),
     )
 
     assert expected == reason.message(lang)
 
 
-@pytest.mark.parametrize("lang", ["es", "", "english", "FR", None, ["fr"], 1])
+@pytest.mark.parametrize("lang", ["es", "", "english", "FRA", None, ["fr"], 1])
 def test_unknown_language_is_an_error(lang: object) -> None:
     with pytest.raises(InvalidInputError) as info:
         DAY_LIMIT.message(lang)  # type: ignore[arg-type]
@@ -123,9 +123,9 @@ def test_unknown_language_is_an_error(lang: object) -> None:
     assert repr(lang) in str(error)
 
 
-def test_unknown_reason_code_is_an_error_when_rendered() -> None:
+def test_unknown_reason_code_is_an_error_when_the_reason_is_built() -> None:
     with pytest.raises(InvalidInputError) as info:
-        Reason(code="quota.weekly").message("en")
+        Reason(code="quota.weekly")
 
     assert "code" == info.value.field
     assert "'quota.weekly'" in str(info.value)
@@ -137,8 +137,8 @@ def test_assessment_lists_codes_and_messages_in_order() -> None:
 
     refused = assess(ADULT, [], session)
 
-    assert ("age.network", "video.first_in_person") == refused.codes
-    assert 2 == len(refused.messages("nl"))
+    assert ("age.network", "video.first_in_person", "modality.condition") == refused.codes
+    assert 3 == len(refused.messages("nl"))
     assert refused.reasons[1].message("de") == refused.messages("de")[1]
 
 
@@ -148,7 +148,12 @@ def test_assessment_lists_codes_and_messages_in_order() -> None:
 CASES: dict[str, Callable[[], Assessment]] = {
     "accepted individual": lambda: assess(ADULT, [], support(D(2024, 5, 2))),
     "accepted with history": lambda: assess(
-        ADULT, [support(D(2024, 5, 2), provider="p1")], support(D(2024, 6, 3), modality="video")
+        ADULT,
+        [support(D(2024, 5, 2), provider="p1")],
+        support(D(2024, 6, 3), modality="video", unable_to_travel=True),
+    ),
+    "accepted co-consultation": lambda: assess(
+        ADULT, [], support(D(2024, 5, 2), function="co_consultation", co_provider="1-23456-78-901")
     ),
     "accepted group (no fee)": lambda: assess(ADULT, [], first_line(D(2023, 3, 1), "group")),
     "accepted unconfirmed": lambda: assess(
@@ -194,7 +199,7 @@ def test_json_form_carries_the_format_version_and_amounts_as_text() -> None:
     data = json.loads(CASES["accepted individual"]().to_json())
 
     assert FORMAT_VERSION == data["format"]
-    assert 1 == data["format"]
+    assert 2 == data["format"]
     assert "0.00" == data["patient_share"]
     assert "81.74" == data["practitioner_fee"]
     assert "81.74" == data["insurer_share"]
@@ -254,7 +259,7 @@ def assert_rejected(text: str, field: str) -> InvalidInputError:
     return error
 
 
-@pytest.mark.parametrize("version", [2, 0, "1", None], ids=repr)
+@pytest.mark.parametrize("version", [3, 0, "1", "2", None], ids=repr)
 def test_unknown_format_version_is_rejected(version: object) -> None:
     form = accepted_form()
     form["format"] = version

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import inami_ppl
-from inami_ppl import Confidence, default_rules
-from inami_ppl.messages import LANGUAGES, REASON_CODES, render
+from inami_ppl import REASON_CODES, Confidence, default_rules
+from inami_ppl.messages import LANGUAGES, render
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))

@@ -25,9 +25,9 @@ import numpy as np
 import pandas as pd
 
 from inami_ppl.analytics import Dimension, network_averages, summarize, what_if
+from inami_ppl.checks import REASON_CODES
 from inami_ppl.claims import OUTPUT_COLUMNS, Claim, assess_records
 from inami_ppl.errors import InvalidInputError
-from inami_ppl.messages import REASON_CODES
 from inami_ppl.rulesets import Rules
 
 __all__ = ["assess_frame", "averages_frame", "records_of", "summary_frame", "what_if_frame"]

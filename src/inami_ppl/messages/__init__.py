@@ -1,10 +1,12 @@
-"""Texts of the reason codes in French, Dutch, German and English.
+"""Texts of the reason and share codes in French, Dutch, German and English.
 
 The caller picks the language; it is never taken from the environment. Each
 catalogue (``fr.json``, ``nl.json``, ``de.json``, ``en.json``) holds a template per
-reason code and the labels of the codes that templates mention.
+reason code and per share code (under ``"reasons"``) and the labels of the codes
+that templates mention.
 
->>> render("day.limit", {"date": "2024-05-02"}, "fr")
+>>> import datetime as dt
+>>> render("day.limit", {"date": dt.date(2024, 5, 2)}, "fr-BE")
 'Une seule séance remboursée par jour : une séance a déjà eu lieu le 02/05/2024.'
 """
 
@@ -13,28 +15,23 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import re
 import string
 from collections.abc import Mapping
+from decimal import Decimal
 from importlib import resources
 from typing import Final
 
+from inami_ppl.codes import ParamValue
 from inami_ppl.errors import InvalidInputError
 
-__all__ = ["LANGUAGES", "REASON_CODES", "render"]
+__all__ = ["LANGUAGES", "language", "render"]
 
 LANGUAGES: Final = ("fr", "nl", "de", "en")
-
-# The stable reason codes, in the order a refusal lists them (DESIGN.md).
-REASON_CODES: Final = (
-    "age.network",
-    "network.switch",
-    "function.not_in_force",
-    "quota.exceeded",
-    "quota.combination",
-    "day.limit",
-    "assessment.missing",
-    "video.first_in_person",
-)
+# A language tag: the language, then an optional region or script ("nl-BE", "fr_BE").
+_TAG: Final = re.compile(r"([A-Za-z]{2})(?:[-_][A-Za-z0-9]{1,8})*")
+# The languages that write amounts with a decimal comma.
+_DECIMAL_COMMA: Final = frozenset({"fr", "nl", "de"})
 
 # Parameters holding a code whose label the catalogue translates, by label prefix.
 _LABELLED: Final = {
@@ -46,14 +43,28 @@ _LABELLED: Final = {
     "kind": "kind",
     "conflict": "kind",
 }
-_DATES: Final = frozenset({"date", "frees_on", "last_date"})
 
 
-def catalogue(language: object) -> Mapping[str, Mapping[str, str]]:
-    """The catalogue of ``language`` (``"fr"``, ``"nl"``, ``"de"`` or ``"en"``)."""
-    if not isinstance(language, str) or language not in LANGUAGES:
-        raise InvalidInputError("lang", language, f"one of {', '.join(LANGUAGES)}")
-    return _load(language)
+def language(tag: object) -> str:
+    """The catalogue of a language tag: ``"nl"``, ``"NL"``, ``"nl-BE"``, ``"nl_BE"`` give ``"nl"``.
+
+    >>> language("nl-BE"), language("FR")
+    ('nl', 'fr')
+
+    Raises:
+        InvalidInputError: the tag is not one of the four languages (with a region or not).
+
+    """
+    if isinstance(tag, str):
+        match = _TAG.fullmatch(tag.strip())
+        if match is not None and match.group(1).lower() in LANGUAGES:
+            return match.group(1).lower()
+    raise InvalidInputError("lang", tag, f"one of {', '.join(LANGUAGES)} (a region may follow)")
+
+
+def catalogue(tag: object) -> Mapping[str, Mapping[str, str]]:
+    """The catalogue of ``tag`` (``"fr"``, ``"nl"``, ``"de"`` or ``"en"``, see :func:`language`)."""
+    return _load(language(tag))
 
 
 @functools.cache
@@ -73,26 +84,32 @@ def _label(labels: Mapping[str, str], prefix: str, code: str) -> str:
     return labels.get(f"{prefix}.{code}", code)
 
 
-def render(code: str, params: Mapping[str, str], language: str) -> str:
-    """The message of reason ``code`` with its parameters, in ``language``.
+def render(code: str, params: Mapping[str, ParamValue], lang: str) -> str:
+    """The message of reason or share ``code`` with its facts, in ``lang``.
 
-    Parameters are the stable codes and ISO dates of a :class:`~inami_ppl.Reason`;
-    codes are replaced by their labels and dates written the language's way.
+    The facts are those of a :class:`~inami_ppl.Reason`: codes are replaced by their
+    labels, dates and amounts written the language's way, and the message starts
+    with a capital letter.
     """
-    data = catalogue(language)
+    name = language(lang)
+    data = _load(name)
     if code not in data["reasons"]:
-        raise InvalidInputError("code", code, f"one of {', '.join(REASON_CODES)}")
+        raise InvalidInputError("code", code, "a reason code or a share code")
     labels = data["labels"]
     values: dict[str, str] = {}
     for key, value in params.items():
-        if key in _LABELLED:
+        if isinstance(value, dt.date):
+            values[key] = value.strftime(labels["date_format"])
+        elif isinstance(value, Decimal):
+            text = f"{value:.2f}"
+            values[key] = text.replace(".", ",") if name in _DECIMAL_COMMA else text
+        elif isinstance(value, str) and key in _LABELLED:
             prefix = _LABELLED[key]
             values[key] = ", ".join(_label(labels, prefix, v) for v in value.split(","))
-        elif key in _DATES:
-            values[key] = dt.date.fromisoformat(value).strftime(labels["date_format"])
         else:
-            values[key] = value
-    return data["reasons"][code].format_map(values)
+            values[key] = str(value)
+    text = data["reasons"][code].format_map(values)
+    return text[:1].upper() + text[1:]
 
 
 def fields(template: str) -> frozenset[str]:

@@ -1,0 +1,103 @@
+"""Bookings ahead: check_booking says whether a candidate would be accepted and which booked
+sessions it would push out (RULES.md §4-§7 applied to a schedule)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from inami_ppl import BookingCheck, InvalidInputError, OutOfCoverageError, check_booking
+from support import ADULT, s
+
+# Eight support sessions booked every two weeks: exactly the adult maximum of 8 (§6).
+BOOKED = [
+    s((dt.date(2024, 5, 6) + dt.timedelta(weeks=2 * i)).isoformat(), "support") for i in range(8)
+]
+
+
+def test_check_booking_s6_a_candidate_that_displaces_one_booked_session() -> None:
+    answer = check_booking(ADULT, [], BOOKED, s("2024-05-13", "support"))
+
+    assert answer.assessment.allowed
+    assert not answer.fits
+    assert [BOOKED[-1]] == [decision.session for decision in answer.displaced]
+    assert ("quota.exceeded",) == answer.displaced[0].codes
+
+
+def test_check_booking_s6_a_candidate_that_displaces_none() -> None:
+    answer = check_booking(ADULT, BOOKED[:6], BOOKED[6:7], s("2024-05-13", "support", "group"))
+
+    assert answer.assessment.allowed
+    assert () == answer.displaced
+    assert answer.fits
+
+
+def test_check_booking_s7_a_candidate_refused_itself_displaces_nothing() -> None:
+    answer = check_booking(ADULT, BOOKED[:1], BOOKED[1:], s("2024-05-20", "support"))
+
+    assert ("day.limit",) == answer.assessment.codes
+    assert () == answer.displaced
+    assert not answer.fits
+
+
+def test_check_booking_s6_the_candidate_after_the_last_booking_is_refused_by_the_maximum() -> None:
+    answer = check_booking(ADULT, BOOKED[:2], BOOKED[2:], s("2024-08-26", "support"))
+
+    assert ("quota.exceeded",) == answer.assessment.codes
+    assert () == answer.displaced
+
+
+def test_check_booking_s6_history_sessions_are_never_displaced() -> None:
+    # The same sessions as history instead of bookings: only bookings can be displaced.
+    answer = check_booking(ADULT, BOOKED, [], s("2024-05-13", "support"))
+
+    assert answer.assessment.allowed  # judged against the sessions before it
+    assert () == answer.displaced
+
+
+def test_check_booking_s7_a_candidate_on_a_booked_date_comes_after_the_booking() -> None:
+    answer = check_booking(ADULT, [], BOOKED[:1], s("2024-05-06", "support"))
+
+    assert ("day.limit",) == answer.assessment.codes
+    assert () == answer.displaced
+
+
+def test_check_booking_s5_in_2021_the_last_booking_is_displaced() -> None:
+    # 2021: first-line individual, maximum 8 for adults (§5); one more in between pushes
+    # the last booking out.
+    booked = [s(f"2022-0{m}-0{d}", "first_line") for m in (2, 3, 4, 5) for d in (1, 8)]
+    answer = check_booking(ADULT, [], booked, s("2022-02-03", "first_line"))
+
+    assert [booked[-1].date] == [decision.session.date for decision in answer.displaced]
+
+
+def test_booking_check_travels_as_json() -> None:
+    answer = check_booking(ADULT, [], BOOKED, s("2024-05-13", "support"))
+    data = json.loads(json.dumps(answer.to_dict()))
+
+    assert data["assessment"]["allowed"] is True
+    assert ["2024-08-12"] == [d["session"]["date"] for d in data["displaced"]]
+    assert isinstance(answer, BookingCheck)
+
+
+@pytest.mark.parametrize(
+    ("history", "booked", "candidate", "field"),
+    [
+        ("x", [], s("2024-05-13", "support"), "history"),
+        ([], [1], s("2024-05-13", "support"), "booked[0]"),
+        ([], [], "2024-05-13", "candidate"),
+    ],
+)
+def test_check_booking_rejects_bad_input_naming_the_field(
+    history: object, booked: object, candidate: object, field: str
+) -> None:
+    with pytest.raises(InvalidInputError) as info:
+        check_booking(ADULT, history, booked, candidate)  # type: ignore[arg-type]
+    assert field == info.value.field
+
+
+def test_check_booking_rejects_a_booking_before_the_covered_period() -> None:
+    with pytest.raises(OutOfCoverageError):
+        check_booking(ADULT, [], [s("2021-08-31", "first_line")], s("2021-09-06", "first_line"))
