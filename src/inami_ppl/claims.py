@@ -83,6 +83,8 @@ COLUMNS: Final = (
     "with_context",
     "functional_assessment",
     "provider",
+    "unable_to_travel",
+    "co_provider",
 )
 #: The columns every row must fill; the others take the defaults when empty or absent.
 REQUIRED_COLUMNS: Final = ("patient_id", "birth_date", "date", "network", "function", "setting")
@@ -100,7 +102,7 @@ OUTPUT_COLUMNS: Final = (
     "error",
 )
 # Columns whose values identify a person: never repeated in an error message.
-_PRIVATE: Final = frozenset({"patient_id", "birth_date"})
+_PRIVATE: Final = frozenset({"patient_id", "birth_date", "co_provider"})
 # A spreadsheet reads a cell starting with one of these as a formula.
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_FIRST: Final = frozenset(_FORMULA_START)
@@ -128,8 +130,8 @@ class RowError:
     """Why one row could not be assessed: its line, the field and what was expected.
 
     ``value`` is the cell as read, or ``None`` for the columns that identify a person
-    (``patient_id``, ``birth_date``): the message names the line and the field only, so
-    that error reports can be shared.
+    (``patient_id``, ``birth_date``, ``co_provider``): the message names the line and the
+    field only, so that error reports can be shared.
     """
 
     line: int
@@ -368,6 +370,8 @@ def _read_row(
         shape = _shape(raw)
     network, function, setting, modality, with_context, functional_assessment = shape
     provider = _text("provider", record.get("provider")) or None
+    unable_to_travel = _flag(record, "unable_to_travel")
+    co_provider = _text("co_provider", record.get("co_provider")) or None
     # RULES.md §1, §2, §11: these are errors, not refusals.
     if day < rules.coverage_start:
         raise _BadCellError("date", f"a date on or after {rules.coverage_start.isoformat()}")
@@ -387,8 +391,10 @@ def _read_row(
             with_context=with_context,
             functional_assessment=functional_assessment,
             provider=provider,
+            unable_to_travel=unable_to_travel,
+            co_provider=co_provider,
         )
-    except InvalidInputError as error:  # a setting the function does not have (§3)
+    except InvalidInputError as error:  # a setting or a co-provider the function does not have
         raise _BadCellError(error.field, error.expected) from None
     return _Row(
         position=position,
