@@ -91,16 +91,22 @@ def example_rows() -> list[dict[str, str]]:
         return list(csv.DictReader(stream))
 
 
-def test_example_file_rows_give_the_decision_and_share_the_rules_give() -> None:
+def test_example_file_rows_give_the_decision_share_and_share_reason_the_rules_give() -> None:
     rows = example_rows()
     claims = list(assess_file(EXAMPLE))
     assert len(rows) == len(claims)
     for expected, claim in zip(rows, claims, strict=True):
         assert claim.assessment is not None
         got = "accepted" if claim.allowed else ";".join(claim.codes)
-        assert (expected["expected"], expected["expected_share"]) == (
+        share_reason = claim.assessment.share_reason
+        assert (
+            expected["expected"],
+            expected["expected_share"],
+            expected["expected_share_reason"],
+        ) == (
             got,
             "" if claim.assessment.patient_share is None else str(claim.assessment.patient_share),
+            "" if share_reason is None else share_reason.code.value,
         ), f"line {claim.line}"
 
 

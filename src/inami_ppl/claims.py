@@ -96,6 +96,7 @@ OUTPUT_COLUMNS: Final = (
     "practitioner_fee",
     "insurer_share",
     "ruleset",
+    "share_reason",
     "unconfirmed",
     "messages",
     "line",
@@ -884,7 +885,7 @@ def claim_cells(claim: Claim, columns: Sequence[str] = COLUMNS, *, lang: str = "
     if a is None:
         error = claim.error
         assert error is not None  # noqa: S101  (a claim has an assessment or an error)
-        out += ["", "", "", "", "", "", "", "", str(claim.line), _neutral(error.detail)]
+        out += ["", "", "", "", "", "", "", "", "", str(claim.line), _neutral(error.detail)]
         return out
     out += [
         "true" if a.allowed else "false",
@@ -893,6 +894,7 @@ def claim_cells(claim: Claim, columns: Sequence[str] = COLUMNS, *, lang: str = "
         _money(a.practitioner_fee),
         _money(a.insurer_share),
         a.ruleset,
+        "" if a.share_reason is None else a.share_reason.code.value,
         "true" if a.unconfirmed else "false",
         " | ".join(a.messages(lang)),
         str(claim.line),
@@ -925,6 +927,9 @@ def claim_json(claim: Claim, *, lang: str = "en") -> dict[str, object]:
             "practitioner_fee": None if a is None else _money_or_none(a.practitioner_fee),
             "insurer_share": None if a is None else _money_or_none(a.insurer_share),
             "ruleset": None if a is None else a.ruleset,
+            "share_reason": None
+            if a is None or a.share_reason is None
+            else a.share_reason.code.value,
             "unconfirmed": None if a is None else a.unconfirmed,
             "messages": [] if a is None else list(a.messages(lang)),
             "line": claim.line,

@@ -82,7 +82,8 @@ def assess_frame(
 
     Added columns: ``allowed`` (``None`` for a malformed row), ``reasons`` (codes joined
     by ``;``), ``patient_share``, ``practitioner_fee``, ``insurer_share`` (``Decimal``,
-    ``None`` where there is none), ``ruleset``, ``unconfirmed``, ``messages`` (in
+    ``None`` where there is none), ``ruleset``, ``share_reason`` (the ``share.*`` code of
+    an accepted row), ``unconfirmed``, ``messages`` (in
     ``lang``, joined by `` | ``) and ``error`` (what is wrong with a malformed row).
     """
     # The output columns of a claims file, but the line: the frame's index says the row.
@@ -96,6 +97,9 @@ def assess_frame(
         added["practitioner_fee"].append(None if a is None else a.practitioner_fee)
         added["insurer_share"].append(None if a is None else a.insurer_share)
         added["ruleset"].append(None if a is None else a.ruleset)
+        added["share_reason"].append(
+            None if a is None or a.share_reason is None else a.share_reason.code.value
+        )
         added["unconfirmed"].append(None if a is None else a.unconfirmed)
         added["messages"].append("" if a is None else " | ".join(a.messages(lang)))
         added["error"].append(None if claim.error is None else claim.error.detail)
