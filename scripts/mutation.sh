@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Mutation testing of the rule modules: periods, eligibility, quotas, tariffs.
+# Mutation testing of the rule modules: periods, eligibility, quotas, tariffs, checks, booking.
 #
 # mutmut changes one thing at a time in those modules (a comparison, a constant, a return
 # value...) and runs the tests that cover it; a mutant that no test notices "survives". The

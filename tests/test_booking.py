@@ -6,9 +6,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import attrs
 import pytest
 
-from inami_ppl import BookingCheck, InvalidInputError, OutOfCoverageError, check_booking
+from inami_ppl import (
+    BookingCheck,
+    InvalidInputError,
+    Modality,
+    OutOfCoverageError,
+    check_booking,
+    default_rules,
+)
 from support import ADULT, s
 
 # Eight support sessions booked every two weeks: exactly the adult maximum of 8 (§6).
@@ -101,3 +109,36 @@ def test_check_booking_rejects_bad_input_naming_the_field(
 def test_check_booking_rejects_a_booking_before_the_covered_period() -> None:
     with pytest.raises(OutOfCoverageError):
         check_booking(ADULT, [], [s("2021-08-31", "first_line")], s("2021-09-06", "first_line"))
+
+
+def test_check_booking_s6_a_candidate_can_displace_the_only_booking() -> None:
+    answer = check_booking(ADULT, BOOKED[:7], BOOKED[7:], s("2024-05-13", "support"))
+
+    assert answer.assessment.allowed
+    assert [BOOKED[7]] == [decision.session for decision in answer.displaced]
+
+
+def test_check_booking_s7_applies_the_rules_given_to_every_session() -> None:
+    # Without the condition of care at home, eight home sessions are acceptable bookings
+    # and the candidate in between pushes the last one out.
+    rules = default_rules().with_overrides({"modality.condition": False}, start=dt.date(2024, 4, 1))
+    at_home = [attrs.evolve(session, modality=Modality.HOME) for session in BOOKED]
+    candidate = s("2024-05-13", "support", modality="home")
+
+    answer = check_booking(ADULT, [], at_home, candidate, rules=rules)
+
+    assert answer.assessment.allowed
+    assert [at_home[-1]] == [decision.session for decision in answer.displaced]
+    assert not check_booking(ADULT, [], at_home, candidate).assessment.allowed
+
+
+def test_check_booking_after_the_covered_period_needs_unconfirmed_rules() -> None:
+    booked = [s("2028-01-03", "support")]
+    candidate = s("2028-01-10", "support")
+    with pytest.raises(OutOfCoverageError):
+        check_booking(ADULT, [], booked, candidate)
+
+    answer = check_booking(ADULT, [], booked, candidate, accept_unconfirmed=True)
+
+    assert answer.assessment.allowed
+    assert answer.assessment.unconfirmed

@@ -201,3 +201,10 @@ def test_every_check_of_the_table_reports_its_own_code(check: Check) -> None:
     met = s("2024-05-20", "support")
     ctx = context_for(ADULT, met, default_rules().at(met.date), _tally([], met.date))
     assert check.rule(ctx) is None
+
+
+def test_co_provider_s7_can_be_switched_off_in_the_tables() -> None:
+    rules = default_rules().with_overrides(
+        {"co_consultation.co_provider": False}, start=dt.date(2024, 4, 1)
+    )
+    assert assess(ADULT, [FIRST], s("2024-05-13", "co_consultation"), rules=rules).allowed

@@ -166,3 +166,11 @@ def test_share_codes_are_the_six_steps_in_order() -> None:
         "share.standard",
         "share.group",
     ] == [code.value for code in ShareCode]
+
+
+def test_applied_s9_names_the_period_of_the_value_applied() -> None:
+    decision = assess(ADULT, [s("2022-05-02", "first_line")], s("2022-05-09", "first_line"))
+    share, fee = decision.applied
+    assert (dt.date(2021, 9, 1), dt.date(2023, 12, 31)) == (fee.start, fee.end)
+    assert (fee.name, fee.value) == ("fee.individual", Decimal("75.00"))
+    assert share.end is None

@@ -239,3 +239,8 @@ def test_format_1_numbers_written_as_text_are_read_as_numbers() -> None:
         "sources": [],
     }
     assert 8 == Reason.from_dict(form).param("maximum")
+
+
+def test_session_from_dict_accepts_a_date_object() -> None:
+    form = {**s("2024-05-13", "support").to_dict(), "date": dt.date(2024, 5, 13)}
+    assert s("2024-05-13", "support") == Session.from_dict(form)
