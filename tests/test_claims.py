@@ -698,6 +698,11 @@ def test_a_missing_file_is_an_error_naming_it(tmp_path: Path) -> None:
         list(assess_file(tmp_path))
 
 
+def test_a_path_with_a_nul_character_is_an_error_naming_the_file() -> None:
+    with pytest.raises(ClaimsFileError, match="file: expected a path without NUL"):
+        list(assess_file("claims\x00.csv"))
+
+
 @pytest.mark.parametrize("source", [None, 3, b"claims.csv", ["a"]])
 def test_a_source_that_is_neither_a_path_nor_a_file_is_an_error(source: object) -> None:
     with pytest.raises(ClaimsFileError, match="a path or an open text file"):

@@ -826,6 +826,8 @@ def assess_file(
             raise ClaimsFileError(
                 "file", os.fspath(source), f"a readable file ({error.strerror})"
             ) from None
+        except ValueError:  # a path with a NUL character: no file can have that name
+            raise ClaimsFileError("file", os.fspath(source), "a path without NUL") from None
         with stream:
             yield from _assess_stream(stream, format or guess_format(os.fspath(source)), options)
     elif not callable(getattr(source, "read", None)):
