@@ -33,11 +33,6 @@ class Share:
     max_age: int | None = None
 
     @property
-    def source(self) -> Source:
-        """The source of the rule value applied."""
-        return self.rule.source
-
-    @property
     def reason(self) -> Reason:
         """The explanation: the ``share.*`` code with the amount (and the age bound)."""
         params: dict[Param, ParamValue] = {Param.AMOUNT: self.amount}
