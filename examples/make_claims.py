@@ -2,10 +2,12 @@
 
 Each patient follows one story taken from the rules (``RULES.md``): a year of
 first-line sessions that runs into the maximum, a young patient whose care is free
-from 2024-02-01, a video session before any session in person, and so on. The two
-last columns, ``expected`` and ``expected_share``, state the decision and the patient
-share that the rules give for the row, worked out here from the rule text, not by
-the library; the test suite checks the library against them.
+from 2024-02-01, a video session before any session in person, care at home for a
+patient who can travel, a co-consultation that does not say with whom, and so on. The
+three last columns, ``expected``, ``expected_share`` and ``expected_share_reason``,
+state the decision, the patient share and the step of the share precedence that the
+rules give for the row, worked out here from the rule text, not by the library; the
+test suite checks the library against them.
 
 Run from the repository root: ``python examples/make_claims.py`` (deterministic).
 """
@@ -29,12 +31,18 @@ HEADER = (
     "with_context",
     "functional_assessment",
     "provider",
+    "unable_to_travel",
+    "co_provider",
     "expected",
     "expected_share",
+    "expected_share_reason",
 )
 ADULTS = "adults"
 CHILDREN = "children_adolescents"
 ACCEPTED = "accepted"
+YOUTH_FREE_START = dt.date(2024, 2, 1)
+YOUTH_MAX_AGE = 23
+GP = "1-23456-78-901"  # an INAMI number as people write it: kept as its 11 digits
 WEEK = dt.timedelta(weeks=1)
 
 Row = dict[str, str]
@@ -71,10 +79,30 @@ class Patient:
             "with_context": extra.get("with_context", "false"),
             "functional_assessment": extra.get("functional_assessment", "false"),
             "provider": extra.get("provider", ""),
+            "unable_to_travel": extra.get("unable_to_travel", "false"),
+            "co_provider": extra.get("co_provider", ""),
             "expected": expected,
             "expected_share": share if expected == ACCEPTED else "",
+            "expected_share_reason": self.share_reason(day, function, setting, share)
+            if expected == ACCEPTED
+            else "",
         }
         self.rows.append(row)
+
+    def share_reason(self, day: dt.date, function: str, setting: str, share: str) -> str:
+        """§8: the step of the precedence that sets the share, first that applies."""
+        age = (
+            day.year - self.birth.year - ((day.month, day.day) < (self.birth.month, self.birth.day))
+        )
+        if function == "community":
+            return "share.community"
+        if day >= YOUTH_FREE_START and age <= YOUTH_MAX_AGE:
+            return "share.youth"
+        if setting == "group":
+            return "share.group"
+        if share == "0.00":
+            return "share.first_free"
+        return "share.preferential" if self.preferential else "share.standard"
 
     @property
     def individual_share(self) -> str:
@@ -169,6 +197,7 @@ def video_first(p: Patient, k: int) -> None:
         "",
         modality="video",
         provider=psy,
+        unable_to_travel="true",
     )
     p.add(start + WEEK, ADULTS, "first_line", "individual", ACCEPTED, "0.00", provider=psy)
     p.add(
@@ -180,6 +209,7 @@ def video_first(p: Patient, k: int) -> None:
         p.individual_share,
         modality="video",
         provider=psy,
+        unable_to_travel="true",
     )
 
 
@@ -247,6 +277,58 @@ def across_conventions(p: Patient, k: int) -> None:
         p.add(later + i * WEEK, ADULTS, "support", "individual", expected, p.individual_share)
 
 
+def care_at_home(p: Patient, k: int) -> None:
+    """§7: care at home or by video only for a patient unable to travel."""
+    start = dt.date(2024, 11, 4) + k * WEEK
+    p.add(start, ADULTS, "support", "individual", ACCEPTED, "0.00")
+    p.add(start + WEEK, ADULTS, "support", "individual", "modality.condition", "", modality="home")
+    p.add(
+        start + 2 * WEEK,
+        ADULTS,
+        "support",
+        "individual",
+        ACCEPTED,
+        p.individual_share,
+        modality="home",
+        unable_to_travel="true",
+    )
+    p.add(
+        start + 3 * WEEK,
+        ADULTS,
+        "support",
+        "individual",
+        "modality.condition",
+        "",
+        modality="video",
+    )
+    p.add(
+        start + 4 * WEEK,
+        ADULTS,
+        "support",
+        "individual",
+        ACCEPTED,
+        p.individual_share,
+        modality="video",
+        unable_to_travel="true",
+    )
+
+
+def co_consultation(p: Patient, k: int) -> None:
+    """§3, §7: a co-consultation names the first-line provider who takes part."""
+    start = dt.date(2025, 3, 3) + k * WEEK
+    p.add(start, ADULTS, "co_consultation", "individual", "co_consultation.co_provider", "")
+    p.add(start + WEEK, ADULTS, "co_consultation", "individual", ACCEPTED, "0.00", co_provider=GP)
+    p.add(
+        start + 2 * WEEK,
+        ADULTS,
+        "co_consultation",
+        "individual",
+        ACCEPTED,
+        p.individual_share,
+        co_provider=GP,
+    )
+
+
 # (story, how many patients, first birth date, whether every other patient has BIM)
 STORIES: tuple[tuple[Callable[[Patient, int], None], int, dt.date, bool], ...] = (
     (first_line_adult, 8, dt.date(1970, 2, 11), True),
@@ -264,6 +346,8 @@ STORIES: tuple[tuple[Callable[[Patient, int], None], int, dt.date, bool], ...] =
     (treatment_then_support, 2, dt.date(1972, 6, 6), True),
     (two_individual_tracks, 2, dt.date(1968, 3, 3), False),
     (across_conventions, 3, dt.date(1965, 9, 9), True),
+    (care_at_home, 2, dt.date(1958, 2, 20), True),
+    (co_consultation, 2, dt.date(1983, 10, 12), True),
 )
 
 

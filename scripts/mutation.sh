@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Mutation testing of the rule modules: periods, eligibility, quotas, tariffs.
+# Mutation testing of the rule modules: periods, eligibility, quotas, tariffs, checks, booking.
 #
 # mutmut changes one thing at a time in those modules (a comparison, a constant, a return
 # value...) and runs the tests that cover it; a mutant that no test notices "survives". The
 # score is the share of mutants killed. Configuration: [tool.mutmut] in pyproject.toml.
-# Takes a few minutes on 2 cores; JOBS sets the number of parallel test runs.
+# Takes up to half an hour on 2 cores; JOBS sets the number of parallel test runs.
 #
 #   bash scripts/mutation.sh            # run, then print the score and the survivors
 #   .venv/bin/mutmut show NAME          # the change a surviving mutant makes

@@ -23,6 +23,7 @@ from inami_ppl import Function, Modality, Network, Patient, Session, Setting, de
 from inami_ppl.model import SETTINGS
 
 __all__ = [
+    "CO_PROVIDER",
     "EDGE_DATES",
     "FIRST_DATE",
     "FUNCTIONS_IN_FORCE",
@@ -60,6 +61,8 @@ _CHILDREN_MAX_AGE = 23
 _ADULTS_MIN_AGE = 15
 
 PROVIDERS = ("psy-1", "psy-2")
+# An INAMI number of a GP taking part in co-consultations (11 digits, RULES.md §3).
+CO_PROVIDER = "10000000001"
 
 # Dates where something changes (rule sets, amounts, the youth rule) or where month
 # arithmetic is delicate (29 February and the month ends around it).
@@ -211,6 +214,9 @@ def sessions(
     """
     day = draw(dates() if on is None else on)
     function, setting = draw(_kind_on(day, preferred))
+    # Mostly the conditions of §3 and §7 are met (unable to travel for care at home or
+    # by video, a co-provider for a co-consultation); sometimes not, so they are refused.
+    met = draw(st.integers(min_value=0, max_value=5)) > 0
     return Session(
         date=day,
         network=draw(_network_on(patient, day, home)),
@@ -222,6 +228,8 @@ def sessions(
         with_context=draw(st.integers(min_value=0, max_value=4)) == 0,
         functional_assessment=draw(st.integers(min_value=0, max_value=2)) == 0,
         provider=draw(st.one_of(st.none(), st.sampled_from(providers))),
+        unable_to_travel=met,
+        co_provider=CO_PROVIDER if met and function is Function.CO_CONSULTATION else None,
     )
 
 

@@ -61,7 +61,7 @@ def test_malformed_rows_are_counted_apart() -> None:
     assert (0, 1, 0) == (t.sessions, t.invalid, t.patients)
 
 
-def test_a_session_refused_for_two_reasons_counts_under_both() -> None:
+def test_a_session_refused_for_several_reasons_counts_under_each() -> None:
     record = {
         "patient_id": "a",
         "birth_date": "1990-01-01",
@@ -72,7 +72,11 @@ def test_a_session_refused_for_two_reasons_counts_under_both() -> None:
         "modality": "video",
     }
     t = totals(assess_records([record]))
-    assert (("age.network", 1), ("video.first_in_person", 1)) == t.refused_by_reason
+    assert (
+        ("age.network", 1),
+        ("modality.condition", 1),
+        ("video.first_in_person", 1),
+    ) == t.refused_by_reason
     assert 1 == t.refused
 
 

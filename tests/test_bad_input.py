@@ -203,7 +203,7 @@ CATALOGUE: list[tuple[str, Callable[[], object], type[InamiPplError], str]] = [
     ("rules on a text date", lambda: ip.ruleset_for(junk("2024-05-02")), InvalidInputError, "on"),
     (
         "message in an unknown language",
-        lambda: Reason(code="day.limit", params=(("date", "2024-05-02"),)).message("es"),
+        lambda: Reason(code="day.limit", params=(("date", dt.date(2024, 5, 2)),)).message("es"),
         InvalidInputError,
         "lang",
     ),

@@ -91,16 +91,22 @@ def example_rows() -> list[dict[str, str]]:
         return list(csv.DictReader(stream))
 
 
-def test_example_file_rows_give_the_decision_and_share_the_rules_give() -> None:
+def test_example_file_rows_give_the_decision_share_and_share_reason_the_rules_give() -> None:
     rows = example_rows()
     claims = list(assess_file(EXAMPLE))
     assert len(rows) == len(claims)
     for expected, claim in zip(rows, claims, strict=True):
         assert claim.assessment is not None
         got = "accepted" if claim.allowed else ";".join(claim.codes)
-        assert (expected["expected"], expected["expected_share"]) == (
+        share_reason = claim.assessment.share_reason
+        assert (
+            expected["expected"],
+            expected["expected_share"],
+            expected["expected_share_reason"],
+        ) == (
             got,
             "" if claim.assessment.patient_share is None else str(claim.assessment.patient_share),
+            "" if share_reason is None else share_reason.code.value,
         ), f"line {claim.line}"
 
 
@@ -120,6 +126,8 @@ def test_example_file_has_patients_of_both_networks_in_both_conventions_and_refu
         "day.limit",
         "assessment.missing",
         "video.first_in_person",
+        "modality.condition",
+        "co_consultation.co_provider",
     }
 
 
@@ -232,6 +240,7 @@ def test_malformed_row_is_reported_with_its_line_and_field(
         ("modality", "phone", "one of 'practice'"),
         ("with_context", "2", "true or false"),
         ("functional_assessment", "maybe", "true or false"),
+        ("unable_to_travel", "perhaps", "true or false"),
     ],
 )
 def test_malformed_optional_cell_is_reported(column: str, value: str, expected: str) -> None:
@@ -242,14 +251,47 @@ def test_malformed_optional_cell_is_reported(column: str, value: str, expected: 
 
 
 def test_optional_cells_take_the_defaults_when_empty() -> None:
-    header = f"{HEADER},preferential,modality,with_context,functional_assessment,provider"
-    [claim] = claims_of(f"{row()},,,,,", header=header)
+    header = (
+        f"{HEADER},preferential,modality,with_context,functional_assessment,provider,"
+        "unable_to_travel,co_provider"
+    )
+    [claim] = claims_of(f"{row()},,,,,,,", header=header)
     assert claim.assessment is not None
     session = claim.assessment.session
     expected = Session(
         date=dt.date(2024, 5, 6), network="adults", function="support", setting="individual"
     )
     assert expected == session
+
+
+def test_unable_to_travel_and_co_provider_cells_reach_the_session() -> None:
+    header = f"{HEADER},modality,unable_to_travel,co_provider"
+    home = row(day="2024-05-06")
+    joint = row(day="2024-05-13", function="co_consultation")
+    claims = claims_of(f"{home},home,true,", f"{joint},,,1.23456.78.901", header=header)
+    assert [(True, ()), (True, ())] == [(c.allowed, c.codes) for c in claims]
+    assert claims[1].assessment is not None
+    assert "12345678901" == claims[1].assessment.session.co_provider
+
+
+def test_home_and_co_consultation_rows_without_the_conditions_are_refused() -> None:
+    header = f"{HEADER},modality"
+    home = row(day="2024-05-06")
+    joint = row(day="2024-05-13", function="co_consultation")
+    claims = claims_of(f"{home},home", f"{joint},", header=header)
+    assert [("modality.condition",), ("co_consultation.co_provider",)] == [c.codes for c in claims]
+
+
+@pytest.mark.parametrize(
+    ("function", "number"), [("co_consultation", "1234-5678"), ("support", "12345678901")]
+)
+def test_a_bad_co_provider_is_reported_without_showing_the_number(
+    function: str, number: str
+) -> None:
+    claims = claims_of(f"{row(function=function)},{number}", header=f"{HEADER},co_provider")
+    error = only_error(claims)
+    assert (2, "co_provider", None) == (error.line, error.field, error.value)
+    assert number not in error.message
 
 
 @pytest.mark.parametrize(("text", "value"), [("TRUE", True), ("1", True), ("0", False)])
@@ -587,6 +629,8 @@ def test_csv_output_writes_values_of_records_as_text() -> None:
         "false",
         "",
         "",
+        "",
+        "",
     ]
 
 
@@ -652,6 +696,11 @@ def test_a_missing_file_is_an_error_naming_it(tmp_path: Path) -> None:
         list(assess_file(missing))
     with pytest.raises(ClaimsFileError, match="a readable file"):
         list(assess_file(tmp_path))
+
+
+def test_a_path_with_a_nul_character_is_an_error_naming_the_file() -> None:
+    with pytest.raises(ClaimsFileError, match="file: expected a path without NUL"):
+        list(assess_file("claims\x00.csv"))
 
 
 @pytest.mark.parametrize("source", [None, 3, b"claims.csv", ["a"]])

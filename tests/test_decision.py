@@ -31,7 +31,7 @@ from inami_ppl import (
 
 D = dt.date
 ADULT = Patient(birth_date=D(1990, 1, 1))
-DAY_LIMIT = Reason(code="day.limit", params=(("date", "2024-05-02"),))
+DAY_LIMIT = Reason(code="day.limit", params=(("date", D(2024, 5, 2)),))
 
 
 def support(day: dt.date, **changes: Any) -> Session:
@@ -102,10 +102,10 @@ def test_reason_message_translates_the_codes_it_mentions(lang: str, expected: st
         code="quota.exceeded",
         params=(
             ("limit", "first_line_individual"),
-            ("maximum", "8"),
-            ("used", "8"),
+            ("maximum", 8),
+            ("used", 8),
             ("network", "adults"),
-            ("frees_on", "2023-01-03"),
+            ("frees_on", D(2023, 1, 3)),
             ("window", "trailing/12"),
         ),
     )
@@ -113,7 +113,7 @@ def test_reason_message_translates_the_codes_it_mentions(lang: str, expected: st
     assert expected == reason.message(lang)
 
 
-@pytest.mark.parametrize("lang", ["es", "", "english", "FR", None, ["fr"], 1])
+@pytest.mark.parametrize("lang", ["es", "", "english", "FRA", None, ["fr"], 1])
 def test_unknown_language_is_an_error(lang: object) -> None:
     with pytest.raises(InvalidInputError) as info:
         DAY_LIMIT.message(lang)  # type: ignore[arg-type]
@@ -124,9 +124,9 @@ def test_unknown_language_is_an_error(lang: object) -> None:
     assert repr(lang) in str(error)
 
 
-def test_unknown_reason_code_is_an_error_when_rendered() -> None:
+def test_unknown_reason_code_is_an_error_when_the_reason_is_built() -> None:
     with pytest.raises(InvalidInputError) as info:
-        Reason(code="quota.weekly").message("en")
+        Reason(code="quota.weekly")
 
     assert "code" == info.value.field
     assert "'quota.weekly'" in str(info.value)
@@ -138,8 +138,8 @@ def test_assessment_lists_codes_and_messages_in_order() -> None:
 
     refused = assess(ADULT, [], session)
 
-    assert ("age.network", "video.first_in_person") == refused.codes
-    assert 2 == len(refused.messages("nl"))
+    assert ("age.network", "video.first_in_person", "modality.condition") == refused.codes
+    assert 3 == len(refused.messages("nl"))
     assert refused.reasons[1].message("de") == refused.messages("de")[1]
 
 
@@ -149,7 +149,12 @@ def test_assessment_lists_codes_and_messages_in_order() -> None:
 CASES: dict[str, Callable[[], Assessment]] = {
     "accepted individual": lambda: assess(ADULT, [], support(D(2024, 5, 2))),
     "accepted with history": lambda: assess(
-        ADULT, [support(D(2024, 5, 2), provider="p1")], support(D(2024, 6, 3), modality="video")
+        ADULT,
+        [support(D(2024, 5, 2), provider="p1")],
+        support(D(2024, 6, 3), modality="video", unable_to_travel=True),
+    ),
+    "accepted co-consultation": lambda: assess(
+        ADULT, [], support(D(2024, 5, 2), function="co_consultation", co_provider="1-23456-78-901")
     ),
     "accepted group (no fee)": lambda: assess(ADULT, [], first_line(D(2023, 3, 1), "group")),
     "accepted unconfirmed": lambda: assess(
@@ -258,7 +263,7 @@ def assert_rejected(text: str, field: str) -> InvalidInputError:
     return error
 
 
-@pytest.mark.parametrize("version", [3, 0, "1", None], ids=repr)
+@pytest.mark.parametrize("version", [3, 0, "1", "2", None], ids=repr)
 def test_unknown_format_version_is_rejected(version: object) -> None:
     form = accepted_form()
     form["format"] = version
@@ -379,3 +384,13 @@ def test_reason_round_trips_through_its_dict_form() -> None:
     reason = CASES["refused same day"]().reasons[0]
 
     assert reason == Reason.from_dict(json.loads(json.dumps(reason.to_dict())))
+
+
+def test_a_language_with_a_region_names_functions_and_the_window_by_the_tables() -> None:
+    reason = Reason(
+        code="assessment.missing", params={"function": "treatment", "window": "episode/6"}
+    )
+
+    assert reason.message("nl-BE") == reason.message("nl")
+    assert "psychologische behandeling" in reason.message("nl-BE")
+    assert "de lopende episode van 6 maanden" in reason.message("NL")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import inami_ppl
-from inami_ppl import Confidence, default_rules
-from inami_ppl.messages import LANGUAGES, REASON_CODES
+from inami_ppl import REASON_CODES, Confidence, ShareCode, default_rules
+from inami_ppl.messages import LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
@@ -60,7 +60,7 @@ def test_the_assumptions_page_lists_exactly_the_values_marked_a() -> None:
 
 def test_the_reason_codes_page_has_every_code_in_every_language() -> None:
     page = inami_docs.reason_codes_page()
-    for code in REASON_CODES:
+    for code in (*REASON_CODES, *ShareCode):
         assert f"## `{code}`" in page
         for lang in LANGUAGES:
             assert inami_docs.sample_message(code, lang) in page

@@ -54,7 +54,7 @@ def test_networks_for_rejects_dates_before_coverage() -> None:
 def test_age_network_refuses_an_adult_network_session_at_14() -> None:
     decision = assess(CHILD, [], s("2024-05-02", "support", network="adults"))
     assert decision.codes == ("age.network",)
-    assert ("age", "12") in decision.reasons[0].params
+    assert 12 == decision.reasons[0].param("age")
 
 
 def test_age_network_refuses_the_children_network_from_the_24th_birthday() -> None:
@@ -89,8 +89,8 @@ def test_network_switch_is_refused_while_the_other_network_is_in_the_window() ->
     assert decision.codes == ("network.switch",)
     params = dict(decision.reasons[0].params)
     assert params["other_network"] == "children_adolescents"
-    assert params["last_date"] == "2024-05-02"
-    assert params["frees_on"] == "2025-05-02"
+    assert params["last_date"] == d("2024-05-02")
+    assert params["frees_on"] == d("2025-05-02")
 
 
 def test_network_switch_is_allowed_once_the_other_network_left_the_window() -> None:
@@ -119,7 +119,7 @@ def test_network_switch_frees_on_the_24th_birthday_when_that_comes_first() -> No
         s("2024-07-01", "support", network="adults"),
     ]
     decision = last(patient, history)
-    assert dict(decision.reasons[0].params)["frees_on"] == "2024-09-20"
+    assert dict(decision.reasons[0].params)["frees_on"] == d("2024-09-20")
 
 
 def test_network_switch_back_to_children_is_refused_before_24() -> None:
@@ -165,7 +165,9 @@ def test_function_not_in_force_on_the_date(day: str, function: str, setting: str
     ],
 )
 def test_function_in_force_on_the_date(day: str, function: str, setting: str) -> None:
-    assert assess(ADULT, [], s(day, function, setting, functional_assessment=True)).allowed
+    extra = {"co_provider": "12345678901"} if function == "co_consultation" else {}
+    session = s(day, function, setting, functional_assessment=True, **extra)
+    assert assess(ADULT, [], session).allowed
 
 
 def test_session_before_2021_09_01_is_out_of_coverage() -> None:
@@ -249,7 +251,9 @@ def test_assessment_of_another_function_does_not_count() -> None:
 
 
 def test_video_first_in_person_refuses_a_first_video_session() -> None:
-    decision = assess(ADULT, [], s("2024-05-02", "support", modality="video"))
+    decision = assess(
+        ADULT, [], s("2024-05-02", "support", modality="video", unable_to_travel=True)
+    )
     assert decision.codes == ("video.first_in_person",)
 
 
@@ -257,8 +261,8 @@ def test_video_first_in_person_refuses_a_first_video_session() -> None:
 def test_video_after_an_in_person_session_is_accepted(day: str) -> None:
     function = "first_line" if day < "2024" else "support"
     history = [
-        s(day, function, "group", modality="home"),
-        s(day, function, modality="video", with_context=True),
+        s(day, function, "group", modality="home", unable_to_travel=True),
+        s(day, function, modality="video", unable_to_travel=True, with_context=True),
     ]
     assert allowed(ADULT, history) == [True, True]
 
@@ -266,9 +270,9 @@ def test_video_after_an_in_person_session_is_accepted(day: str) -> None:
 def test_video_needs_an_in_person_session_with_the_same_provider() -> None:
     history = [
         s("2024-05-02", "support", provider="A"),
-        s("2024-05-09", "support", modality="video", provider="B"),
-        s("2024-05-16", "support", modality="video", provider="A"),
-        s("2024-05-23", "support", modality="video"),
+        s("2024-05-09", "support", modality="video", unable_to_travel=True, provider="B"),
+        s("2024-05-16", "support", modality="video", unable_to_travel=True, provider="A"),
+        s("2024-05-23", "support", modality="video", unable_to_travel=True),
     ]
     assert allowed(ADULT, history) == [True, False, True, True]
 
@@ -276,7 +280,7 @@ def test_video_needs_an_in_person_session_with_the_same_provider() -> None:
 def test_video_after_an_in_person_session_without_provider_is_accepted() -> None:
     history = [
         s("2024-05-02", "support"),
-        s("2024-05-09", "support", modality="video", provider="B"),
+        s("2024-05-09", "support", modality="video", unable_to_travel=True, provider="B"),
     ]
     assert allowed(ADULT, history) == [True, True]
 
@@ -284,7 +288,7 @@ def test_video_after_an_in_person_session_without_provider_is_accepted() -> None
 def test_video_in_person_session_may_be_outside_the_window() -> None:
     history = [
         s("2022-05-02", "first_line", provider="A"),
-        s("2024-05-09", "support", modality="video", provider="A"),
+        s("2024-05-09", "support", modality="video", unable_to_travel=True, provider="A"),
     ]
     assert allowed(ADULT, history) == [True, True]
 
@@ -292,7 +296,7 @@ def test_video_in_person_session_may_be_outside_the_window() -> None:
 def test_a_refused_in_person_session_does_not_open_video() -> None:
     history = [
         s("2024-05-02", "treatment", provider="A"),  # refused: no assessment
-        s("2024-05-09", "support", modality="video", provider="A"),
+        s("2024-05-09", "support", modality="video", unable_to_travel=True, provider="A"),
     ]
     assert allowed(ADULT, history) == [False, False]
 
@@ -311,6 +315,7 @@ def test_refusal_lists_every_rule_broken_in_the_contract_order() -> None:
         "day.limit",
         "assessment.missing",
         "video.first_in_person",
+        "modality.condition",
     )
     assert decision.patient_share is None
     assert decision.practitioner_fee is None
@@ -342,7 +347,7 @@ def test_forced_switch_exception_can_be_switched_off_in_the_tables() -> None:
     history = [s("2024-06-03", "support", network="children_adolescents")]
     decision = assess(patient, history, s("2024-09-20", "support"), rules=rules)
     assert decision.codes == ("network.switch",)
-    assert dict(decision.reasons[0].params)["frees_on"] == "2025-06-03"
+    assert dict(decision.reasons[0].params)["frees_on"] == d("2025-06-03")
 
 
 def test_day_limit_counts_every_session_of_the_day_in_the_history() -> None:
@@ -404,7 +409,7 @@ YOUNG = Patient(birth_date=d("2004-01-01"))
             "convention-2021-art4",
             ADULT,
             [],
-            s("2024-05-02", "support", modality="video"),
+            s("2024-05-02", "support", modality="video", unable_to_travel=True),
         ),
     ],
 )
@@ -489,4 +494,4 @@ def test_frees_on_is_the_end_of_the_episode_under_the_episode_window(
 ) -> None:
     decision = assess(patient, history, session, rules=episode_rules())
     assert (code,) == decision.codes
-    assert frees_on == dict(decision.reasons[0].params)["frees_on"]
+    assert d(frees_on) == dict(decision.reasons[0].params)["frees_on"]

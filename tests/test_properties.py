@@ -23,6 +23,7 @@ from inami_ppl import (
     Setting,
     assess,
     assess_history,
+    check_booking,
     default_rules,
     next_allowed_date,
     patient_share,
@@ -217,6 +218,39 @@ def test_json_round_trip_is_the_identity(case: tuple[Patient, list[Session]]) ->
     patient, drawn = case
     for decision in assess_history(patient, drawn):
         assert Assessment.from_json(decision.to_json()) == decision
+
+
+@_settings(120)
+@given(data=st.data())
+def test_check_booking_displaces_exactly_the_booked_sessions_the_candidate_pushes_out(
+    data: st.DataObject,
+) -> None:
+    # check_booking (bookings ahead): a booked session is displaced when
+    # assess_history(history + booked) accepts it and
+    # assess_history(history + booked + [candidate]) refuses it.
+    patient = data.draw(patients())
+    drawn = data.draw(histories(patient, min_size=1, max_size=16, max_tracks=2))
+    cut = data.draw(st.integers(min_value=0, max_value=len(drawn)))
+    history, booked = drawn[:cut], drawn[cut:]
+    anchor = drawn[0].date
+    on = st.dates(min_value=anchor, max_value=min(LAST_DATE, anchor + dt.timedelta(days=400)))
+    candidate = data.draw(sessions(patient=patient, on=on, home=drawn[0].network))
+
+    answer = check_booking(patient, history, booked, candidate)
+
+    items = [*history, *booked]
+    with_candidate = [*items, candidate]
+    before = dict(zip(_date_order(items), assess_history(patient, items), strict=True))
+    after = dict(
+        zip(_date_order(with_candidate), assess_history(patient, with_candidate), strict=True)
+    )
+    expected = [
+        after[i]
+        for i in _date_order(items)
+        if i >= len(history) and before[i].allowed and not after[i].allowed
+    ]
+    assert expected == list(answer.displaced)
+    assert after[len(items)] == answer.assessment
 
 
 def _near_change_dates() -> st.SearchStrategy[dt.date]:

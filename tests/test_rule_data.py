@@ -457,7 +457,7 @@ def test_an_accepted_decision_carries_the_most_specific_billing_code() -> None:
     video = assess(
         ADULT,
         [s("2024-06-03", "support")],
-        s("2024-06-10", "support", modality="video"),
+        s("2024-06-10", "support", modality="video", unable_to_travel=True),
         rules=rules,
     )
     group = assess(ADULT, [], s("2024-06-03", "support", "group"), rules=rules)

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import inami_ppl
-from inami_ppl import Confidence, RuleValue, default_rules
-from inami_ppl.messages import LANGUAGES, REASON_CODES, render
+from inami_ppl import REASON_CODES, Confidence, RuleValue, ShareCode, default_rules
+from inami_ppl.messages import LANGUAGES, render
 
 GENERATED = Path(__file__).resolve().parent.parent / "_generated"
 
@@ -28,38 +29,46 @@ MARKS = {
     "A": "our assumption where no source settles the point",
 }
 LANGUAGE_NAMES = {"fr": "Français", "nl": "Nederlands", "de": "Deutsch", "en": "English"}
-# Facts to show each reason code's message with (codes and ISO dates, as in a decision).
-SAMPLE_PARAMS: dict[str, dict[str, str]] = {
-    "age.network": {"age": "31", "network": "children_adolescents", "networks": "adults"},
+# Facts to show each code's message with (with their types, as in a decision).
+SAMPLE_PARAMS: dict[str, dict[str, Any]] = {
+    "age.network": {"age": 31, "network": "children_adolescents", "networks": "adults"},
     "network.switch": {
         "network": "adults",
         "other_network": "children_adolescents",
-        "last_date": "2024-03-04",
-        "frees_on": "2025-03-05",
+        "last_date": dt.date(2024, 3, 4),
+        "frees_on": dt.date(2025, 3, 5),
         "window": "trailing/12",
     },
     "function.not_in_force": {
         "function": "first_line",
         "ruleset": "2024",
-        "date": "2024-05-02",
+        "date": dt.date(2024, 5, 2),
     },
     "quota.exceeded": {
         "limit": "support_individual",
-        "maximum": "8",
-        "used": "8",
+        "maximum": 8,
+        "used": 8,
         "network": "adults",
-        "frees_on": "2025-05-07",
+        "frees_on": dt.date(2025, 5, 7),
         "window": "trailing/12",
     },
     "quota.combination": {
         "kind": "support/individual",
         "conflict": "treatment/individual",
-        "frees_on": "2025-06-04",
+        "frees_on": dt.date(2025, 6, 4),
         "window": "trailing/12",
     },
-    "day.limit": {"date": "2024-05-02"},
+    "day.limit": {"date": dt.date(2024, 5, 2)},
     "assessment.missing": {"function": "treatment", "window": "trailing/12"},
     "video.first_in_person": {},
+    "modality.condition": {"modality": "home"},
+    "co_consultation.co_provider": {},
+    "share.community": {"amount": Decimal("0.00")},
+    "share.youth": {"amount": Decimal("0.00"), "max_age": 23},
+    "share.first_free": {"amount": Decimal("0.00")},
+    "share.preferential": {"amount": Decimal("4.00")},
+    "share.standard": {"amount": Decimal("11.00")},
+    "share.group": {"amount": Decimal("2.50")},
 }
 WHEN = {
     "age.network": "the patient's age does not allow the session's network on that date",
@@ -70,6 +79,14 @@ WHEN = {
     "day.limit": "a second session the same day, not with the context",
     "assessment.missing": "specialized / treatment care without a functional assessment",
     "video.first_in_person": "a video session before any in-person session",
+    "modality.condition": "care at home or by video for a patient not marked as unable to travel",
+    "co_consultation.co_provider": "a co-consultation that does not name its co-provider",
+    "share.community": "a community group session: the patient pays nothing",
+    "share.youth": "a patient aged 23 or younger, from 2024-02-01: the patient pays nothing",
+    "share.first_free": "the first individual session in the window: free",
+    "share.preferential": "an individual session with the increased reimbursement (BIM)",
+    "share.standard": "an individual session without the increased reimbursement",
+    "share.group": "a group session",
 }
 
 
@@ -207,15 +224,29 @@ def reason_codes_page() -> str:
         "their labels in the rule tables, and the window as the rule set's policy defines it.",
         "",
     ]
-    for code in REASON_CODES:
-        lines += [f"## `{code}`", "", f"When: {WHEN[code]}.", ""]
+    lines += _code_sections(REASON_CODES, "##")
+    lines += [
+        "## Share codes",
+        "",
+        "Every accepted decision says which step of the patient-share precedence set its share "
+        "(`Assessment.share_reason`), with one of these codes, in the order of precedence.",
+        "",
+    ]
+    lines += _code_sections(ShareCode, "###")
+    return "\n".join(lines)
+
+
+def _code_sections(codes: Iterable[str], heading: str) -> list[str]:
+    lines = []
+    for code in codes:
+        lines += [f"{heading} `{code}`", "", f"When: {WHEN[code]}.", ""]
         lines += ["| language | message |", "|---|---|"]
         lines += [
             f"| {LANGUAGE_NAMES[lang]} | {_cell(sample_message(code, lang))} |"
             for lang in LANGUAGES
         ]
         lines.append("")
-    return "\n".join(lines)
+    return lines
 
 
 # The modules documented beside the names of ``inami_ppl.__all__``.

@@ -12,10 +12,13 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from inami_ppl.assess import assess, assess_history, next_allowed_date, patient_share, remaining
+from inami_ppl.booking import BookingCheck, check_booking
+from inami_ppl.checks import REASON_CODES
+from inami_ppl.codes import Param, ReasonCode, ShareCode
 from inami_ppl.decision import FORMAT_VERSION, Assessment, QuotaUse, Reason
 from inami_ppl.eligibility import networks_for
 from inami_ppl.errors import InamiPplError, InvalidInputError, OutOfCoverageError, RuleDataError
-from inami_ppl.messages import LANGUAGES, REASON_CODES
+from inami_ppl.messages import LANGUAGES
 from inami_ppl.model import (
     Confidence,
     Function,
@@ -29,6 +32,7 @@ from inami_ppl.model import (
     Source,
 )
 from inami_ppl.periods import EpisodeWindow, TrailingWindow, age_on
+from inami_ppl.quotas import Remaining
 from inami_ppl.rulesets import Rules, Ruleset, RuleValue, default_rules, load_rules, ruleset_for
 from inami_ppl.tariffs import practitioner_fee
 
@@ -42,6 +46,7 @@ __all__ = [
     "LANGUAGES",
     "REASON_CODES",
     "Assessment",
+    "BookingCheck",
     "Confidence",
     "EpisodeWindow",
     "Function",
@@ -51,9 +56,12 @@ __all__ = [
     "Modality",
     "Network",
     "OutOfCoverageError",
+    "Param",
     "Patient",
     "QuotaUse",
     "Reason",
+    "ReasonCode",
+    "Remaining",
     "Role",
     "RuleDataError",
     "RuleValue",
@@ -61,12 +69,14 @@ __all__ = [
     "Ruleset",
     "Session",
     "Setting",
+    "ShareCode",
     "Source",
     "TrailingWindow",
     "__version__",
     "age_on",
     "assess",
     "assess_history",
+    "check_booking",
     "default_rules",
     "load_rules",
     "networks_for",

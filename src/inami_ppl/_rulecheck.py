@@ -46,6 +46,8 @@ PARAMETER_TYPES: Final[Mapping[str, type]] = {
     "day.max_sessions": int,
     "day.context_exempt": bool,
     "video.first_in_person": bool,
+    "modality.condition": bool,
+    "co_consultation.co_provider": bool,
     "share.community": Decimal,
     "share.youth_free_max_age": int,
     "share.first_individual_free": bool,
@@ -58,7 +60,7 @@ PARAMETER_TYPES: Final[Mapping[str, type]] = {
     "fee.group.other": Decimal,
 }
 # Parameters that may be absent on some dates (the rule did not exist yet).
-OPTIONAL_PARAMETERS: Final = frozenset({"share.youth_free_max_age"})
+OPTIONAL_PARAMETERS: Final = frozenset({"share.youth_free_max_age", "co_consultation.co_provider"})
 
 
 def check_count(path: str, value: object) -> int:

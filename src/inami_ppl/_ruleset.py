@@ -204,15 +204,7 @@ class Ruleset:
             for name, value, source, label in structure
         ]
         out += [
-            RuleValue(
-                name=name,
-                value=p.value,
-                start=p.start,
-                end=p.end,
-                source=p.source,
-                estimate=p.estimate,
-                label=p.label or self.labels.get(f"value.{name}"),
-            )
+            p.rule_value(p.label or self.labels.get(f"value.{name}"))
             for name, p in sorted(self.parameters.items())
         ]
         return tuple(out)

@@ -305,6 +305,18 @@ class Parameter:
                 f"parameter {self.name}.value", self.value, "a value of the parameter's type"
             )
 
+    def rule_value(self, label: Label | None = None) -> RuleValue:
+        """This row as the :class:`RuleValue` a listing or a decision shows."""
+        return RuleValue(
+            name=self.name,
+            value=self.value,
+            start=self.start,
+            end=self.end,
+            source=self.source,
+            estimate=self.estimate,
+            label=label,
+        )
+
 
 # The session fields a billing-code row may select on.
 BILLING_FIELDS: Final = ("function", "setting", "modality", "network", "with_context")

@@ -12,15 +12,18 @@ from decimal import Decimal
 
 import attrs
 
-from inami_ppl import eligibility, quotas
+from inami_ppl import quotas
 from inami_ppl._tally import Tally
 from inami_ppl._validate import check_date, to_enum
-from inami_ppl.decision import Assessment, Reason
+from inami_ppl.checks import context_for, refusals
+from inami_ppl.codes import Param
+from inami_ppl.decision import Assessment
 from inami_ppl.errors import InvalidInputError, OutOfCoverageError
-from inami_ppl.model import Function, Network, Patient, Role, Session, Setting
+from inami_ppl.model import Network, Patient, Role, Session, Setting
 from inami_ppl.periods import ONE_DAY, WindowPolicy, birthday
+from inami_ppl.quotas import Remaining
 from inami_ppl.rulesets import Rules, Ruleset, resolve_rules
-from inami_ppl.tariffs import fee_for, fee_name, share_for
+from inami_ppl.tariffs import fee_rule, share_for
 
 __all__ = [
     "assess",
@@ -32,25 +35,27 @@ __all__ = [
 ]
 
 
-def _patient(value: object) -> Patient:
+def checked_patient(value: object) -> Patient:
+    """``value`` when it is a :class:`Patient`; bad input otherwise."""
     if not isinstance(value, Patient):
         raise InvalidInputError("patient", value, "a Patient")
     return value
 
 
-def _session(field: str, value: object) -> Session:
+def checked_session(field: str, value: object) -> Session:
+    """``value`` when it is a :class:`Session`; bad input otherwise."""
     if not isinstance(value, Session):
         raise InvalidInputError(field, value, "a Session")
     return value
 
 
-def _sessions(field: str, values: object, rules: Rules) -> list[Session]:
+def checked_sessions(field: str, values: object, rules: Rules) -> list[Session]:
     """Check a history: an iterable of sessions, none before the covered period."""
     if isinstance(values, str | bytes | Session) or not isinstance(values, Iterable):
         raise InvalidInputError(field, values, "an iterable of Session")
     out = []
     for i, value in enumerate(values):
-        session = _session(f"{field}[{i}]", value)
+        session = checked_session(f"{field}[{i}]", value)
         if session.date < rules.coverage_start:
             raise OutOfCoverageError(
                 f"{field}[{i}].date", session.date, f"a date on or after {rules.coverage_start}"
@@ -74,31 +79,21 @@ def _policy(rules: Rules) -> WindowPolicy:
 def _judge(patient: Patient, session: Session, ruleset: Ruleset, tally: Tally) -> Assessment:
     """Apply every rule of §2-§8 of the rules to ``session`` against the window in ``tally``."""
     _check_born(patient, session)
-    reasons: list[Reason] = [
-        *eligibility.check_age_network(patient, session, ruleset),
-        *eligibility.check_network_switch(patient, session, ruleset, tally),
-    ]
-    not_in_force = eligibility.check_function_in_force(session, ruleset)
-    reasons.extend(not_in_force)
-    counts = quotas.counted(ruleset, tally)
-    standing = quotas.standings(session.kind, session.network, ruleset, counts)
-    if not not_in_force:
-        reasons.extend(quotas.check_maxima(session, ruleset, tally, standing))
-        reasons.extend(quotas.check_combination(session, ruleset, tally, counts))
-    reasons.extend(eligibility.check_day_limit(session, ruleset, tally))
-    if not not_in_force:
-        reasons.extend(eligibility.check_assessment(session, ruleset, tally))
-    reasons.extend(eligibility.check_video(session, ruleset, tally))
+    ctx = context_for(patient, session, ruleset, tally)
+    reasons = refusals(ctx)
     allowed = not reasons
-    uses = () if not_in_force else quotas.quota_uses(standing, accepted=allowed)
+    in_force = ruleset.in_force(session.function)
+    uses = quotas.quota_uses(ctx.standing, accepted=allowed) if in_force else ()
     if not allowed:
         # The messages name the window as the rule set's policy defines it.
-        window = ("window", ruleset.window.code)
+        window = ruleset.window.code
         unconfirmed = ruleset.unconfirmed_values(())
         return Assessment(
             session=session,
             allowed=False,
-            reasons=tuple(attrs.evolve(r, params=(*r.params, window)) for r in reasons),
+            reasons=tuple(
+                attrs.evolve(r, params=(*r.params, (Param.WINDOW, window))) for r in reasons
+            ),
             patient_share=None,
             practitioner_fee=None,
             insurer_share=None,
@@ -110,14 +105,13 @@ def _judge(patient: Patient, session: Session, ruleset: Ruleset, tally: Tally) -
     share = share_for(patient, session, ruleset, tally)
     fee: Decimal | None = None
     insurer: Decimal | None = None
-    sources = [share.source]
-    used = [share.name]
+    applied = [share.rule]
     if session.setting is Setting.INDIVIDUAL:
-        fee, fee_source = fee_for(ruleset, Setting.INDIVIDUAL, Role.PSYCHOLOGIST)
+        fee_value = fee_rule(ruleset, Setting.INDIVIDUAL, Role.PSYCHOLOGIST)
+        fee = ruleset.decimal(fee_value.name)
         insurer = fee - share.amount
-        sources.append(fee_source)
-        used.append(fee_name(Setting.INDIVIDUAL, Role.PSYCHOLOGIST))
-    unconfirmed = ruleset.unconfirmed_values(used)
+        applied.append(fee_value)
+    unconfirmed = ruleset.unconfirmed_values(rule.name for rule in applied)
     return Assessment(
         session=session,
         allowed=True,
@@ -129,8 +123,10 @@ def _judge(patient: Patient, session: Session, ruleset: Ruleset, tally: Tally) -
         unconfirmed=bool(unconfirmed),
         unconfirmed_values=unconfirmed,
         quota=uses,
-        sources=tuple(sources),
+        sources=tuple(rule.source for rule in applied),
         billing_code=ruleset.billing_code(session),
+        share_reason=share.reason,
+        applied=tuple(rule.rule_value() for rule in applied),
     )
 
 
@@ -178,10 +174,10 @@ def assess(
 
     """
     rules = resolve_rules(rules)
-    patient = _patient(patient)
-    session = _session("session", session)
+    patient = checked_patient(patient)
+    session = checked_session("session", session)
     ruleset = rules.at(session.date, accept_unconfirmed=accept_unconfirmed)
-    earlier = _sessions("history", history, rules)
+    earlier = checked_sessions("history", history, rules)
     return _judge(patient, session, ruleset, Tally.of(_policy(rules), earlier, session.date))
 
 
@@ -207,8 +203,8 @@ def assess_history(
     [True, True, True, True, True, True, True, True, False]
     """
     rules = resolve_rules(rules)
-    patient = _patient(patient)
-    ordered = sorted(_sessions("sessions", sessions, rules), key=lambda s: s.date)
+    patient = checked_patient(patient)
+    ordered = sorted(checked_sessions("sessions", sessions, rules), key=lambda s: s.date)
     return list(
         judge_in_order(
             ((patient, s) for s in ordered), rules, accept_unconfirmed=accept_unconfirmed
@@ -254,10 +250,10 @@ def patient_share(
     Decimal('2.50')
     """
     rules = resolve_rules(rules)
-    patient = _patient(patient)
-    session = _session("session", session)
+    patient = checked_patient(patient)
+    session = checked_session("session", session)
     ruleset = rules.at(session.date, accept_unconfirmed=accept_unconfirmed)
-    tally = Tally.of(_policy(rules), _sessions("history", history, rules), session.date)
+    tally = Tally.of(_policy(rules), checked_sessions("history", history, rules), session.date)
     _check_born(patient, session)
     return share_for(patient, session, ruleset, tally).amount
 
@@ -270,13 +266,15 @@ def remaining(
     *,
     rules: Rules | None = None,
     accept_unconfirmed: bool = False,
-) -> dict[tuple[Function, Setting], int | None]:
+) -> Remaining:
     """How many more sessions of each kind the maxima allow in the window ending on ``on``.
 
     For each (function, setting) of the rule set in force on ``on``: the sessions of
     only that kind that still fit (``0`` where a combination rule blocks it), or
     ``None`` where no maximum applies. Only quota rules count here: age, network
-    switch, one-a-day, assessment and video are ignored.
+    switch, one-a-day, assessment, video and the other session conditions are
+    ignored. The result is a ``dict``; its ``to_dict()`` is the JSON-ready form,
+    keyed by ``"function/setting"``.
 
     >>> import datetime as dt
     >>> from inami_ppl import Patient, Session, Function, Setting
@@ -286,12 +284,14 @@ def remaining(
     ...                  "adults")
     >>> left[(Function.SUPPORT, Setting.INDIVIDUAL)], left[(Function.TREATMENT, Setting.GROUP)]
     (7, None)
+    >>> left.to_dict()["support/individual"]
+    7
     """
     rules = resolve_rules(rules)
-    _patient(patient)
+    checked_patient(patient)
     check_date("on", on)
     ruleset = rules.at(on, accept_unconfirmed=accept_unconfirmed)
-    tally = Tally.of(_policy(rules), _sessions("history", history, rules), on)
+    tally = Tally.of(_policy(rules), checked_sessions("history", history, rules), on)
     return quotas.remaining_by_kind(to_enum(Network, "network", network), ruleset, tally)
 
 
@@ -316,10 +316,10 @@ def next_allowed_date(
     datetime.date(2024, 5, 3)
     """
     rules = resolve_rules(rules)
-    patient = _patient(patient)
-    session = _session("session", session)
+    patient = checked_patient(patient)
+    session = checked_session("session", session)
     rules.at(session.date)
-    earlier = sorted(_sessions("history", history, rules), key=lambda s: s.date)
+    earlier = sorted(checked_sessions("history", history, rules), key=lambda s: s.date)
     policy = _policy(rules)
     dates = [s.date for s in earlier]
     candidates = {session.date, *rules.change_dates()}

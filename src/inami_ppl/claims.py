@@ -83,6 +83,8 @@ COLUMNS: Final = (
     "with_context",
     "functional_assessment",
     "provider",
+    "unable_to_travel",
+    "co_provider",
 )
 #: The columns every row must fill; the others take the defaults when empty or absent.
 REQUIRED_COLUMNS: Final = ("patient_id", "birth_date", "date", "network", "function", "setting")
@@ -94,6 +96,7 @@ OUTPUT_COLUMNS: Final = (
     "practitioner_fee",
     "insurer_share",
     "ruleset",
+    "share_reason",
     "unconfirmed",
     "unconfirmed_values",
     "billing_code",
@@ -102,7 +105,7 @@ OUTPUT_COLUMNS: Final = (
     "error",
 )
 # Columns whose values identify a person: never repeated in an error message.
-_PRIVATE: Final = frozenset({"patient_id", "birth_date"})
+_PRIVATE: Final = frozenset({"patient_id", "birth_date", "co_provider"})
 # A spreadsheet reads a cell starting with one of these as a formula.
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_FIRST: Final = frozenset(_FORMULA_START)
@@ -130,8 +133,8 @@ class RowError:
     """Why one row could not be assessed: its line, the field and what was expected.
 
     ``value`` is the cell as read, or ``None`` for the columns that identify a person
-    (``patient_id``, ``birth_date``): the message names the line and the field only, so
-    that error reports can be shared.
+    (``patient_id``, ``birth_date``, ``co_provider``): the message names the line and the
+    field only, so that error reports can be shared.
     """
 
     line: int
@@ -370,6 +373,8 @@ def _read_row(
         shape = _shape(raw)
     network, function, setting, modality, with_context, functional_assessment = shape
     provider = _text("provider", record.get("provider")) or None
+    unable_to_travel = _flag(record, "unable_to_travel")
+    co_provider = _text("co_provider", record.get("co_provider")) or None
     # Rules §1, §2, §11: these are errors, not refusals.
     if day < rules.coverage_start:
         raise _BadCellError("date", f"a date on or after {rules.coverage_start.isoformat()}")
@@ -389,8 +394,10 @@ def _read_row(
             with_context=with_context,
             functional_assessment=functional_assessment,
             provider=provider,
+            unable_to_travel=unable_to_travel,
+            co_provider=co_provider,
         )
-    except InvalidInputError as error:  # a setting the function does not have (§3)
+    except InvalidInputError as error:  # a setting or a co-provider the function does not have
         raise _BadCellError(error.field, error.expected) from None
     return _Row(
         position=position,
@@ -821,6 +828,8 @@ def assess_file(
             raise ClaimsFileError(
                 "file", os.fspath(source), f"a readable file ({error.strerror})"
             ) from None
+        except ValueError:  # a path with a NUL character: no file can have that name
+            raise ClaimsFileError("file", os.fspath(source), "a path without NUL") from None
         with stream:
             yield from _assess_stream(stream, format or guess_format(os.fspath(source)), options)
     elif not callable(getattr(source, "read", None)):
@@ -880,7 +889,7 @@ def claim_cells(claim: Claim, columns: Sequence[str] = COLUMNS, *, lang: str = "
     if a is None:
         error = claim.error
         assert error is not None  # noqa: S101  (a claim has an assessment or an error)
-        out += ["", "", "", "", "", "", "", "", "", "", str(claim.line), _neutral(error.detail)]
+        out += ["", "", "", "", "", "", "", "", "", "", "", str(claim.line), _neutral(error.detail)]
         return out
     out += [
         "true" if a.allowed else "false",
@@ -889,6 +898,7 @@ def claim_cells(claim: Claim, columns: Sequence[str] = COLUMNS, *, lang: str = "
         _money(a.practitioner_fee),
         _money(a.insurer_share),
         a.ruleset,
+        "" if a.share_reason is None else a.share_reason.code.value,
         "true" if a.unconfirmed else "false",
         ";".join(a.unconfirmed_values),
         _neutral(a.billing_code or ""),
@@ -923,6 +933,9 @@ def claim_json(claim: Claim, *, lang: str = "en") -> dict[str, object]:
             "practitioner_fee": None if a is None else _money_or_none(a.practitioner_fee),
             "insurer_share": None if a is None else _money_or_none(a.insurer_share),
             "ruleset": None if a is None else a.ruleset,
+            "share_reason": None
+            if a is None or a.share_reason is None
+            else a.share_reason.code.value,
             "unconfirmed": None if a is None else a.unconfirmed,
             "unconfirmed_values": [] if a is None else list(a.unconfirmed_values),
             "billing_code": None if a is None else a.billing_code,

@@ -25,9 +25,9 @@ import numpy as np
 import pandas as pd
 
 from inami_ppl.analytics import Dimension, network_averages, summarize, what_if
+from inami_ppl.checks import REASON_CODES
 from inami_ppl.claims import OUTPUT_COLUMNS, Claim, assess_records
 from inami_ppl.errors import InvalidInputError
-from inami_ppl.messages import REASON_CODES
 from inami_ppl.rulesets import Rules
 
 __all__ = ["assess_frame", "averages_frame", "records_of", "summary_frame", "what_if_frame"]
@@ -82,10 +82,11 @@ def assess_frame(
 
     Added columns: ``allowed`` (``None`` for a malformed row), ``reasons`` (codes joined
     by ``;``), ``patient_share``, ``practitioner_fee``, ``insurer_share`` (``Decimal``,
-    ``None`` where there is none), ``ruleset``, ``unconfirmed``, ``unconfirmed_values``
-    (the names of the estimates used, joined by ``;``), ``billing_code`` (``None`` when no
-    billing-code table matches), ``messages`` (in ``lang``, joined by `` | ``) and
-    ``error`` (what is wrong with a malformed row).
+    ``None`` where there is none), ``ruleset``, ``share_reason`` (the ``share.*`` code of
+    an accepted row), ``unconfirmed``, ``unconfirmed_values`` (the names of the estimates
+    used, joined by ``;``), ``billing_code`` (``None`` when no billing-code table
+    matches), ``messages`` (in ``lang``, joined by `` | ``) and ``error`` (what is wrong
+    with a malformed row).
     """
     # The output columns of a claims file, but the line: the frame's index says the row.
     added: dict[str, list[object]] = {name: [] for name in OUTPUT_COLUMNS if name != "line"}
@@ -98,6 +99,9 @@ def assess_frame(
         added["practitioner_fee"].append(None if a is None else a.practitioner_fee)
         added["insurer_share"].append(None if a is None else a.insurer_share)
         added["ruleset"].append(None if a is None else a.ruleset)
+        added["share_reason"].append(
+            None if a is None or a.share_reason is None else a.share_reason.code.value
+        )
         added["unconfirmed"].append(None if a is None else a.unconfirmed)
         added["unconfirmed_values"].append("" if a is None else ";".join(a.unconfirmed_values))
         added["billing_code"].append(None if a is None else a.billing_code)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import NamedTuple, final
+import re
+from collections.abc import Mapping
+from typing import Any, Final, NamedTuple, final
 
 import attrs
 
@@ -159,6 +161,34 @@ def _functional_assessment(value: object) -> bool:
     return check_bool("functional_assessment", value)
 
 
+def _unable_to_travel(value: object) -> bool:
+    return check_bool("unable_to_travel", value)
+
+
+#: Shown instead of a value that identifies a person, in error messages.
+NOT_SHOWN: Final = "(not shown)"
+# An INAMI number: 11 digits, with spaces, dots, dashes or slashes between them (§3 [A]).
+_INAMI_NUMBER: Final = re.compile(r"[0-9](?:[ ./-]*[0-9])*")
+_INAMI_DIGITS: Final = 11
+
+
+def _co_provider(value: object) -> str | None:
+    """An INAMI number as its 11 digits; the value is never shown in the error."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isascii() and _INAMI_NUMBER.fullmatch(text):
+            digits = "".join(ch for ch in text if ch.isdigit())
+            if len(digits) == _INAMI_DIGITS:
+                return digits
+    raise InvalidInputError(
+        "co_provider",
+        NOT_SHOWN,
+        "None or an INAMI number of 11 digits (spaces, dots, dashes or slashes between them)",
+    )
+
+
 def _provider(value: object) -> str | None:
     if value is None:
         return None
@@ -181,6 +211,31 @@ class Patient:
 
     birth_date: dt.date = attrs.field(converter=_birth_date)
     preferential: bool = attrs.field(default=False, converter=_preferential)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form: the birth date as ISO text.
+
+        >>> import datetime as dt
+        >>> p = Patient(birth_date=dt.date(2001, 5, 17), preferential=True)
+        >>> p.to_dict()
+        {'birth_date': '2001-05-17', 'preferential': True}
+        >>> Patient.from_dict(p.to_dict()) == p
+        True
+        """
+        return {"birth_date": self.birth_date.isoformat(), "preferential": self.preferential}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Patient:
+        """Read the form written by :meth:`to_dict` (``preferential`` may be left out).
+
+        Raises:
+            InvalidInputError: a field is missing, unknown or malformed (the birth
+                date is never shown).
+
+        """
+        raw = _fields("patient", data, required=_PATIENT_REQUIRED, optional=_PATIENT_OPTIONAL)
+        raw["birth_date"] = _iso_date("birth_date", raw["birth_date"], private=True)
+        return cls(**raw)
 
 
 @final
@@ -206,19 +261,98 @@ class Session:
     with_context: bool = attrs.field(default=False, converter=_with_context)
     functional_assessment: bool = attrs.field(default=False, converter=_functional_assessment)
     provider: str | None = attrs.field(default=None, converter=_provider)
+    unable_to_travel: bool = attrs.field(default=False, converter=_unable_to_travel)
+    co_provider: str | None = attrs.field(default=None, converter=_co_provider)
 
     def __attrs_post_init__(self) -> None:
-        """Check that the function has the setting (rules §3)."""
+        """Check that the function has the setting, and who may name a co-provider (rules §3)."""
         if self.setting not in SETTINGS[self.function]:
             allowed = " or ".join(sorted(s.value for s in SETTINGS[self.function]))
             raise InvalidInputError(
                 "setting", self.setting.value, f"{allowed} for function {self.function.value!r}"
             )
+        if self.co_provider is not None and self.function is not Function.CO_CONSULTATION:
+            raise InvalidInputError(
+                "co_provider", NOT_SHOWN, f"no co-provider on a {self.function.value} session"
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form: the date as ISO text, enums by their codes.
+
+        The form of the ``session`` of a decision's JSON (:meth:`Assessment.to_dict`).
+
+        >>> import datetime as dt
+        >>> s = Session(date=dt.date(2024, 5, 2), network="adults", function="support",
+        ...             setting="individual")
+        >>> s.to_dict()["date"], Session.from_dict(s.to_dict()) == s
+        ('2024-05-02', True)
+        """
+        return {
+            "date": self.date.isoformat(),
+            "network": self.network.value,
+            "function": self.function.value,
+            "setting": self.setting.value,
+            "modality": self.modality.value,
+            "with_context": self.with_context,
+            "functional_assessment": self.functional_assessment,
+            "provider": self.provider,
+            "unable_to_travel": self.unable_to_travel,
+            "co_provider": self.co_provider,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Session:
+        """Read the form written by :meth:`to_dict`; fields with a default may be left out.
+
+        Raises:
+            InvalidInputError: a field is missing, unknown or malformed.
+
+        """
+        raw = _fields("session", data, required=_SESSION_REQUIRED, optional=_SESSION_OPTIONAL)
+        raw["date"] = _iso_date("date", raw["date"], private=False)
+        return cls(**raw)
 
     @property
     def kind(self) -> Kind:
         """The (function, setting) pair that quotas count."""
         return _KINDS[self.function][self.setting]
+
+
+_PATIENT_REQUIRED: Final = frozenset({"birth_date"})
+_PATIENT_OPTIONAL: Final = frozenset({"preferential"})
+_SESSION_REQUIRED: Final = frozenset({"date", "network", "function", "setting"})
+# Every other field of a session has a default.
+_SESSION_OPTIONAL: Final = frozenset(f.name for f in attrs.fields(Session)) - _SESSION_REQUIRED
+
+
+def _fields(
+    name: str,
+    data: object,
+    *,
+    required: frozenset[str] | set[str],
+    optional: frozenset[str] | set[str],
+) -> dict[str, Any]:
+    """The fields of a JSON object: every required one, no unknown one."""
+    if not isinstance(data, Mapping):
+        raise InvalidInputError(name, type(data).__name__, "a JSON object (a mapping)")
+    for key in data:
+        if key not in required and key not in optional:
+            raise InvalidInputError(f"{name}.{key}", key, "a field of " + name)
+    for key in sorted(required):
+        if key not in data:
+            raise InvalidInputError(f"{name}.{key}", None, "a value")
+    return dict(data)
+
+
+def _iso_date(field: str, value: object, *, private: bool) -> dt.date:
+    if type(value) is dt.date:
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise InvalidInputError(field, NOT_SHOWN if private else value, "an ISO date (YYYY-MM-DD)")
 
 
 @final

@@ -12,11 +12,14 @@ from collections import Counter
 from collections.abc import Iterable
 
 from inami_ppl._tally import Tally
+from inami_ppl.codes import Param, ReasonCode
+from inami_ppl.context import Context, Standing
 from inami_ppl.decision import QuotaUse, Reason
-from inami_ppl.model import Function, Kind, Network, Session, Setting
+from inami_ppl.model import Function, Kind, Network, Setting
 from inami_ppl.rulesets import Limit, Ruleset
 
 __all__ = [
+    "Remaining",
     "Standing",
     "check_combination",
     "check_maxima",
@@ -25,8 +28,6 @@ __all__ = [
     "remaining_by_kind",
     "standings",
 ]
-
-Reasons = tuple[Reason, ...]
 
 
 def counted(ruleset: Ruleset, tally: Tally) -> Counter[Kind]:
@@ -53,10 +54,6 @@ def _used(limit: Limit, counts: Counter[Kind]) -> int:
     return sum(counts[kind] for kind in limit.kinds)
 
 
-#: A maximum that holds a kind: the limit, its maximum for the network, the sessions used.
-Standing = tuple[Limit, int, int]
-
-
 def standings(
     kind: Kind, network: Network, ruleset: Ruleset, counts: Counter[Kind]
 ) -> list[Standing]:
@@ -74,65 +71,58 @@ def standings(
     return out
 
 
-def check_maxima(
-    session: Session, ruleset: Ruleset, tally: Tally, standing: list[Standing]
-) -> Reasons:
+def check_maxima(ctx: Context) -> Reason | None:
     """``quota.exceeded``: no maximum of the session's network may be exceeded (§5, §6).
 
     Every limit that holds the session's kind applies; the first one exceeded (in
-    table order) is reported, with the date a session frees up. ``standing`` is
-    :func:`standings` for the session.
+    table order) is reported, with the date a session frees up. The context's
+    ``standing`` is :func:`standings` for the session.
     """
-    for limit, maximum, used in standing:
+    ruleset, tally = ctx.ruleset, ctx.tally
+    for limit, maximum, used in ctx.standing:
         if used < maximum:
             continue
         oldest = tally.kth_oldest(_raw_kinds(ruleset, limit.kinds, tally), used - maximum + 1)
-        frees_on = tally.policy.leaves_on(oldest, tally.dates)
-        return (
-            Reason(
-                code="quota.exceeded",
-                params=(
-                    ("limit", limit.id),
-                    ("maximum", str(maximum)),
-                    ("used", str(used)),
-                    ("network", session.network.value),
-                    ("frees_on", frees_on.isoformat()),
-                ),
-                sources=(limit.source,),
+        return Reason(
+            code=ReasonCode.QUOTA_EXCEEDED,
+            params=(
+                (Param.LIMIT, limit.id),
+                (Param.MAXIMUM, maximum),
+                (Param.USED, used),
+                (Param.NETWORK, ctx.session.network.value),
+                (Param.FREES_ON, tally.policy.leaves_on(oldest, tally.dates)),
             ),
+            sources=(limit.source,),
         )
-    return ()
+    return None
 
 
-def check_combination(
-    session: Session, ruleset: Ruleset, tally: Tally, counts: Counter[Kind]
-) -> Reasons:
+def check_combination(ctx: Context) -> Reason | None:
     """``quota.combination``: kinds that may not share a window (§5 [A], §6 [S]).
 
     2021: one function for the individual sessions and one for the group sessions of
     a window. 2024: once treatment individual is in the window, no support individual.
-    ``counts`` is :func:`counted` for this window.
+    The context's ``counts`` is :func:`counted` for this window.
     """
+    ruleset, tally, kind = ctx.ruleset, ctx.tally, ctx.session.kind
     for combination in ruleset.combinations:
-        if combination.kind != session.kind:
+        if combination.kind != kind:
             continue
-        present = sorted(k for k in combination.excluded_by if counts[k])
+        present = sorted(k for k in combination.excluded_by if ctx.counts[k])
         if not present:
             continue
         raw = _raw_kinds(ruleset, present, tally)
         newest = tally.kth_oldest(raw, sum(tally.count(k) for k in raw))
-        return (
-            Reason(
-                code="quota.combination",
-                params=(
-                    ("kind", session.kind.code),
-                    ("conflict", ",".join(k.code for k in present)),
-                    ("frees_on", tally.policy.leaves_on(newest, tally.dates).isoformat()),
-                ),
-                sources=(combination.source,),
+        return Reason(
+            code=ReasonCode.QUOTA_COMBINATION,
+            params=(
+                (Param.KIND, kind.code),
+                (Param.CONFLICT, ",".join(k.code for k in present)),
+                (Param.FREES_ON, tally.policy.leaves_on(newest, tally.dates)),
             ),
+            sources=(combination.source,),
         )
-    return ()
+    return None
 
 
 def quota_uses(standing: list[Standing], *, accepted: bool) -> tuple[QuotaUse, ...]:
@@ -148,15 +138,13 @@ def quota_uses(standing: list[Standing], *, accepted: bool) -> tuple[QuotaUse, .
     )
 
 
-def remaining_by_kind(
-    network: Network, ruleset: Ruleset, tally: Tally
-) -> dict[tuple[Function, Setting], int | None]:
+def remaining_by_kind(network: Network, ruleset: Ruleset, tally: Tally) -> Remaining:
     """For each kind of ``ruleset``: how many more sessions of only that kind fit.
 
     ``0`` where a combination rule blocks the kind; ``None`` where no maximum holds it.
     """
     counts = counted(ruleset, tally)
-    out: dict[tuple[Function, Setting], int | None] = {}
+    out = Remaining()
     for kind in ruleset.kinds():
         blocked = any(
             c.kind == kind and any(counts[k] for k in c.excluded_by) for c in ruleset.combinations
@@ -168,3 +156,17 @@ def remaining_by_kind(
                 left = room if left is None else min(left, room)
         out[(kind.function, kind.setting)] = left
     return out
+
+
+class Remaining(dict[tuple[Function, Setting], int | None]):
+    """What :func:`~inami_ppl.remaining` returns: a dict by (function, setting).
+
+    :meth:`to_dict` gives its JSON-ready form, keyed by the ``"function/setting"``
+    code of each kind.
+    """
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, int | None]:
+        """The counts keyed by ``"function/setting"`` (e.g. ``"support/individual"``)."""
+        return {Kind(function, setting).code: left for (function, setting), left in self.items()}

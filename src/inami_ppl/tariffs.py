@@ -13,53 +13,68 @@ import attrs
 
 from inami_ppl._tally import Tally
 from inami_ppl._validate import check_date, to_enum
+from inami_ppl.codes import Param, ParamValue, ShareCode
+from inami_ppl.decision import Reason
 from inami_ppl.errors import InvalidInputError
 from inami_ppl.model import Function, Patient, Role, Session, Setting, Source
 from inami_ppl.periods import age_on
-from inami_ppl.rulesets import Rules, Ruleset, resolve_rules
+from inami_ppl.rulesets import Parameter, Rules, Ruleset, resolve_rules
 
-__all__ = ["Share", "fee_for", "fee_name", "practitioner_fee", "share_for"]
+__all__ = ["Share", "fee_for", "fee_rule", "practitioner_fee", "share_for"]
 
 
 @attrs.frozen(kw_only=True)
 class Share:
-    """A patient share with the source of the rule of §8 that set it."""
+    """A patient share, the step of §8 that set it and the rule value of that step."""
 
     amount: Decimal
-    source: Source
-    name: str
+    code: ShareCode
+    rule: Parameter
+    max_age: int | None = None
+
+    @property
+    def reason(self) -> Reason:
+        """The explanation: the ``share.*`` code with the amount (and the age bound)."""
+        params: dict[Param, ParamValue] = {Param.AMOUNT: self.amount}
+        if self.max_age is not None:
+            params[Param.MAX_AGE] = self.max_age
+        return Reason(code=self.code, params=params, sources=(self.rule.source,))
 
 
 def share_for(patient: Patient, session: Session, ruleset: Ruleset, tally: Tally) -> Share:
     """The patient share of ``session``, by the precedence of rules §8.
 
-    1. community sessions pay the community share (0);
-    2. from 2024-02-01, patients aged 23 or younger pay 0 [SEED];
-    3. the first individual session in the window is free [SEED; A on "first"];
-    4. individual sessions (co-consultations included) pay 11.00, or 4.00 with the
-       increased reimbursement (BIM) [SEED];
-    5. group sessions pay 2.50 [SEED].
+    1. community sessions pay the community share (0): ``share.community``;
+    2. from 2024-02-01, patients aged 23 or younger pay 0 [SEED]: ``share.youth``;
+    3. the first individual session in the window is free [SEED; A on "first"]:
+       ``share.first_free``;
+    4. individual sessions (co-consultations included) pay 11.00 (``share.standard``),
+       or 4.00 with the increased reimbursement (BIM, ``share.preferential``) [SEED];
+    5. group sessions pay 2.50 [SEED]: ``share.group``.
     """
     if session.function is Function.COMMUNITY:
-        return _share(ruleset, "share.community")
+        return _share(ruleset, "share.community", ShareCode.COMMUNITY)
     youth = ruleset.parameter("share.youth_free_max_age")
     if youth is not None:
         max_age = youth.value
         assert isinstance(max_age, int)  # noqa: S101  (types are checked when loading)
         if age_on(patient.birth_date, session.date) <= max_age:
-            return Share(amount=Decimal("0.00"), source=youth.source, name=youth.name)
+            return Share(amount=_FREE, code=ShareCode.YOUTH, rule=youth, max_age=max_age)
     if session.setting is Setting.GROUP:
-        return _share(ruleset, "share.group")
+        return _share(ruleset, "share.group", ShareCode.GROUP)
     first_free = ruleset.require("share.first_individual_free")
     if first_free.value and tally.individual_sessions() == 0:
-        return Share(amount=Decimal("0.00"), source=first_free.source, name=first_free.name)
+        return Share(amount=_FREE, code=ShareCode.FIRST_FREE, rule=first_free)
     if patient.preferential:
-        return _share(ruleset, "share.individual_preferential")
-    return _share(ruleset, "share.individual")
+        return _share(ruleset, "share.individual_preferential", ShareCode.PREFERENTIAL)
+    return _share(ruleset, "share.individual", ShareCode.STANDARD)
 
 
-def _share(ruleset: Ruleset, name: str) -> Share:
-    return Share(amount=ruleset.decimal(name), source=ruleset.require(name).source, name=name)
+_FREE = Decimal("0.00")
+
+
+def _share(ruleset: Ruleset, name: str, code: ShareCode) -> Share:
+    return Share(amount=ruleset.decimal(name), code=code, rule=ruleset.require(name))
 
 
 _GROUP_FEES = {
@@ -69,21 +84,23 @@ _GROUP_FEES = {
 }
 
 
-def fee_name(setting: Setting, role: Role) -> str:
-    """The name of the fee value for a session (individual) or a group facilitator (§9)."""
+def fee_rule(ruleset: Ruleset, setting: Setting, role: Role) -> Parameter:
+    """The rule value of the fee for one session (individual) or one group facilitator (§9)."""
     if setting is Setting.INDIVIDUAL:
         if role is not Role.PSYCHOLOGIST:
             raise InvalidInputError(
                 "role", role.value, "'psychologist' for an individual session (§10)"
             )
-        return "fee.individual"
-    return _GROUP_FEES[role]
+        name = "fee.individual"
+    else:
+        name = _GROUP_FEES[role]
+    return ruleset.require(name)
 
 
 def fee_for(ruleset: Ruleset, setting: Setting, role: Role) -> tuple[Decimal, Source]:
     """The fee for one session (individual) or one facilitator of a group session (§9)."""
-    name = fee_name(setting, role)
-    return ruleset.decimal(name), ruleset.require(name).source
+    rule = fee_rule(ruleset, setting, role)
+    return ruleset.decimal(rule.name), rule.source
 
 
 def practitioner_fee(

@@ -13,10 +13,13 @@ from typing import assert_type
 import inami_ppl
 from inami_ppl import (
     Assessment,
+    BookingCheck,
     Function,
     Network,
     Patient,
     Reason,
+    ReasonCode,
+    Remaining,
     Rules,
     Ruleset,
     Session,
@@ -24,6 +27,7 @@ from inami_ppl import (
     age_on,
     assess,
     assess_history,
+    check_booking,
     default_rules,
     networks_for,
     next_allowed_date,
@@ -61,10 +65,17 @@ def uses() -> None:
     assert_type(decision.reasons[0].message("fr"), str)
 
     assert_type(assess_history(patient, history), list[Assessment])
-    assert_type(
-        remaining(patient, history, dt.date(2024, 6, 1), "adults"),
-        dict[tuple[Function, Setting], int | None],
-    )
+    left = remaining(patient, history, dt.date(2024, 6, 1), "adults")
+    assert_type(left, Remaining)
+    assert_type(left[(Function.SUPPORT, Setting.INDIVIDUAL)], int | None)
+    assert_type(left.to_dict(), dict[str, int | None])
+    assert_type(check_booking(patient, history, [], session), BookingCheck)
+    assert_type(check_booking(patient, history, [], session).displaced, tuple[Assessment, ...])
+    assert_type(networks_for(patient, dt.date(2024, 5, 2)), frozenset[Network])
+    assert_type(Session.from_dict(session.to_dict()), Session)
+    assert_type(Patient.from_dict(patient.to_dict()), Patient)
+    assert_type(decision.share_reason, Reason | None)
+    assert_type(Reason(code=ReasonCode.DAY_LIMIT, params={"date": dt.date(2024, 5, 2)}), Reason)
     assert_type(next_allowed_date(patient, history, session), dt.date | None)
     assert_type(patient_share(patient, history, session), Decimal)
     assert_type(practitioner_fee(dt.date(2024, 5, 2), "group", "other"), Decimal)

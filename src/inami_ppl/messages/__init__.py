@@ -1,12 +1,14 @@
-"""Texts of the reason codes in French, Dutch, German and English.
+"""Texts of the reason and share codes in French, Dutch, German and English.
 
 The caller picks the language; it is never taken from the environment. Each
 catalogue (``fr.json``, ``nl.json``, ``de.json``, ``en.json``) holds a template per
-reason code, the names of networks and settings, and how to name a window. The names
-of functions and limits sit beside them in the rule tables: the caller passes them in
-(``labels``), and a code without a label is shown as it is.
+reason code and per share code (under ``"reasons"``), the names of networks and
+settings, and how to name a window. The names of functions and limits sit beside them
+in the rule tables: the caller passes them in (``labels``), and a code without a label
+is shown as it is.
 
->>> render("day.limit", {"date": "2024-05-02"}, "fr")
+>>> import datetime as dt
+>>> render("day.limit", {"date": dt.date(2024, 5, 2)}, "fr-BE")
 'Une seule séance remboursée par jour : une séance a déjà eu lieu le 02/05/2024.'
 """
 
@@ -15,28 +17,23 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import re
 import string
 from collections.abc import Mapping
+from decimal import Decimal
 from importlib import resources
 from typing import Final
 
+from inami_ppl.codes import ParamValue
 from inami_ppl.errors import InvalidInputError
 
-__all__ = ["LANGUAGES", "REASON_CODES", "render"]
+__all__ = ["LANGUAGES", "language", "render"]
 
 LANGUAGES: Final = ("fr", "nl", "de", "en")
-
-# The stable reason codes, in the order a refusal lists them.
-REASON_CODES: Final = (
-    "age.network",
-    "network.switch",
-    "function.not_in_force",
-    "quota.exceeded",
-    "quota.combination",
-    "day.limit",
-    "assessment.missing",
-    "video.first_in_person",
-)
+# A language tag: the language, then an optional region or script ("nl-BE", "fr_BE").
+_TAG: Final = re.compile(r"([A-Za-z]{2})(?:[-_][A-Za-z0-9]{1,8})*")
+# The languages that write amounts with a decimal comma.
+_DECIMAL_COMMA: Final = frozenset({"fr", "nl", "de"})
 
 # Parameters holding a code whose label the catalogue translates, by label prefix.
 _LABELLED: Final = {
@@ -48,14 +45,28 @@ _LABELLED: Final = {
     "kind": "kind",
     "conflict": "kind",
 }
-_DATES: Final = frozenset({"date", "frees_on", "last_date"})
 
 
-def catalogue(language: object) -> Mapping[str, Mapping[str, str]]:
-    """The catalogue of ``language`` (``"fr"``, ``"nl"``, ``"de"`` or ``"en"``)."""
-    if not isinstance(language, str) or language not in LANGUAGES:
-        raise InvalidInputError("lang", language, f"one of {', '.join(LANGUAGES)}")
-    return _load(language)
+def language(tag: object) -> str:
+    """The catalogue of a language tag: ``"nl"``, ``"NL"``, ``"nl-BE"``, ``"nl_BE"`` give ``"nl"``.
+
+    >>> language("nl-BE"), language("FR")
+    ('nl', 'fr')
+
+    Raises:
+        InvalidInputError: the tag is not one of the four languages (with a region or not).
+
+    """
+    if isinstance(tag, str):
+        match = _TAG.fullmatch(tag.strip())
+        if match is not None and match.group(1).lower() in LANGUAGES:
+            return match.group(1).lower()
+    raise InvalidInputError("lang", tag, f"one of {', '.join(LANGUAGES)} (a region may follow)")
+
+
+def catalogue(tag: object) -> Mapping[str, Mapping[str, str]]:
+    """The catalogue of ``tag`` (``"fr"``, ``"nl"``, ``"de"`` or ``"en"``, see :func:`language`)."""
+    return _load(language(tag))
 
 
 @functools.cache
@@ -83,32 +94,38 @@ def _window(labels: Mapping[str, str], code: str) -> str:
 
 def render(
     code: str,
-    params: Mapping[str, str],
-    language: str,
+    params: Mapping[str, ParamValue],
+    lang: str,
     labels: Mapping[str, str] | None = None,
 ) -> str:
-    """The message of reason ``code`` with its parameters, in ``language``.
+    """The message of reason or share ``code`` with its facts, in ``lang``.
 
-    Parameters are the stable codes and ISO dates of a :class:`~inami_ppl.Reason`;
-    codes are replaced by their labels (the catalogue's, then ``labels``: the names of
-    functions and limits from the rule tables) and dates written the language's way.
+    The facts are those of a :class:`~inami_ppl.Reason`: codes are replaced by their
+    labels (the catalogue's, then ``labels``: the names of functions and limits from
+    the rule tables), dates and amounts written the language's way, and the message
+    starts with a capital letter.
     """
-    data = catalogue(language)
+    name = language(lang)
+    data = _load(name)
     if code not in data["reasons"]:
-        raise InvalidInputError("code", code, f"one of {', '.join(REASON_CODES)}")
+        raise InvalidInputError("code", code, "a reason code or a share code")
     labels = {**data["labels"], **(labels or {})}
     values: dict[str, str] = {"window": labels["window.any"]}
     for key, value in params.items():
-        if key in _LABELLED:
+        if isinstance(value, dt.date):
+            values[key] = value.strftime(labels["date_format"])
+        elif isinstance(value, Decimal):
+            text = f"{value:.2f}"
+            values[key] = text.replace(".", ",") if name in _DECIMAL_COMMA else text
+        elif isinstance(value, str) and key in _LABELLED:
             prefix = _LABELLED[key]
             values[key] = ", ".join(_label(labels, prefix, v) for v in value.split(","))
         elif key == "window":
-            values[key] = _window(labels, value)
-        elif key in _DATES:
-            values[key] = dt.date.fromisoformat(value).strftime(labels["date_format"])
+            values[key] = _window(labels, str(value))
         else:
-            values[key] = value
-    return data["reasons"][code].format_map(values)
+            values[key] = str(value)
+    text = data["reasons"][code].format_map(values)
+    return text[:1].upper() + text[1:]
 
 
 def fields(template: str) -> frozenset[str]:
