@@ -1,0 +1,75 @@
+"""``assess_frame`` gives typed columns that pandas analyses and plots as they are."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from inami_ppl import InvalidInputError
+from inami_ppl.claims import OUTPUT_COLUMNS, assess_file
+from inami_ppl.frames import assess_frame
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "claims.csv"
+
+
+def example_frame() -> pd.DataFrame:
+    return pd.read_csv(EXAMPLE, dtype=str, keep_default_na=False)
+
+
+def test_added_columns_are_the_output_columns_but_the_line_with_their_types() -> None:
+    out = assess_frame(example_frame())
+    added = [name for name in out.columns if name in OUTPUT_COLUMNS]
+    assert [name for name in OUTPUT_COLUMNS if name != "line"] == added
+    assert "boolean" == str(out["allowed"].dtype)
+    assert "boolean" == str(out["unconfirmed"].dtype)
+    for money in ("patient_share", "practitioner_fee", "insurer_share"):
+        assert np.float64 == out[money].dtype
+    assert isinstance(out["ruleset"].dtype, pd.CategoricalDtype)
+    summary = out["patient_share"].describe()
+    assert summary["count"] == out["allowed"].sum()
+
+
+def test_amounts_are_the_exact_decisions_as_floats() -> None:
+    out = assess_frame(example_frame())
+    claims = list(assess_file(EXAMPLE))
+    for claim, share, allowed in zip(claims, out["patient_share"], out["allowed"], strict=True):
+        assert claim.allowed == bool(allowed)
+        exact = claim.assessment.patient_share if claim.assessment else None
+        assert (exact is None) == bool(np.isnan(share))
+        if exact is not None:
+            assert float(exact) == share
+
+
+def test_rows_in_any_order_get_the_decisions_of_the_claims_file() -> None:
+    frame = example_frame()
+    shuffled = frame.sample(frac=1, random_state=random.Random(5).randrange(1000))
+    out = assess_frame(shuffled).sort_index()
+    expected = assess_frame(frame)
+    pd.testing.assert_frame_equal(expected, out)
+
+
+def test_a_missing_required_column_is_an_error_not_a_column_of_errors() -> None:
+    frame = example_frame().drop(columns=["network"])
+    with pytest.raises(InvalidInputError, match="a column 'network'"):
+        assess_frame(frame)
+
+
+@pytest.mark.parametrize(
+    ("option", "value"), [("lang", "xx"), ("grouped", "no"), ("accept_unconfirmed", "no")]
+)
+def test_options_are_checked_before_any_row(option: str, value: object) -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        assess_frame(example_frame(), **{option: value})
+    assert option == caught.value.field
+
+
+def test_an_input_column_named_like_an_output_column_is_kept_under_another_name() -> None:
+    frame = example_frame().assign(allowed="from the input")
+    out = assess_frame(frame)
+    assert {"from the input"} == set(out["input_allowed"])
+    assert "boolean" == str(out["allowed"].dtype)
