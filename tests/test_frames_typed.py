@@ -64,7 +64,7 @@ def test_a_missing_required_column_is_an_error_not_a_column_of_errors() -> None:
 )
 def test_options_are_checked_before_any_row(option: str, value: object) -> None:
     with pytest.raises(InvalidInputError) as caught:
-        assess_frame(example_frame(), **{option: value})
+        assess_frame(example_frame(), **{option: value})  # type: ignore[arg-type]
     assert option == caught.value.field
 
 

@@ -197,7 +197,8 @@ def assess_rows(
     ``date_format`` is the form of the dates given as text (``strptime`` codes).
     """
     grouped = check_bool("grouped", grouped)
-    if not isinstance(date_format, str) or not date_format:
+    form: object = date_format
+    if not isinstance(form, str) or not form:
         raise InvalidInputError("date_format", date_format, "a strptime format such as %d/%m/%Y")
     reader = RowReader(
         resolve_rules(rules),

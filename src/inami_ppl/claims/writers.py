@@ -44,6 +44,9 @@ _FORMULA_FIRST: Final = frozenset("=+-@\t\r")
 _FORMULA: Final = re.compile(r"(?:^|(?<=[,;\t\r\n]))( *)(?=[=+\-@\t\r])")
 # Cells holding one of these are quoted, whatever the delimiter.
 _QUOTE: Final = re.compile(r'[,;\t\r\n"]')
+# The same but the delimiter: a line without them needs no quotes if it has one
+# delimiter fewer than cells.
+_OTHERS: Final = {",": re.compile(r'[;\t\r\n"]'), ";": re.compile(r'[,\t\r\n"]')}
 
 
 def _replace_surrogates(text: str) -> str:
@@ -79,6 +82,10 @@ def _echo(value: object) -> str:
 
 def csv_line(cells: Sequence[str], delimiter: str = ",", end: str = "\n") -> str:
     """One CSV line: cells quoted when they hold a separator, a quote or a line break."""
+    line = delimiter.join(cells)
+    others = _OTHERS.get(delimiter, _QUOTE)
+    if others.search(line) is None and line.count(delimiter) == len(cells) - 1:
+        return line + end  # the common case: no cell needs quotes
     return delimiter.join(map(_quoted, cells)) + end
 
 
