@@ -44,9 +44,11 @@ _FORMULA_FIRST: Final = frozenset("=+-@\t\r")
 _FORMULA: Final = re.compile(r"(?:^|(?<=[,;\t\r\n]))( *)(?=[=+\-@\t\r])")
 # Cells holding one of these are quoted, whatever the delimiter.
 _QUOTE: Final = re.compile(r'[,;\t\r\n"]')
+# With ``;`` between cells (for Excel), commas are decimal marks: no quotes for them.
+_QUOTE_BY: Final = {",": _QUOTE, ";": re.compile(r'[;\t\r\n"]')}
 # The same but the delimiter: a line without them needs no quotes if it has one
 # delimiter fewer than cells.
-_OTHERS: Final = {",": re.compile(r'[;\t\r\n"]'), ";": re.compile(r'[,\t\r\n"]')}
+_OTHERS: Final = {",": re.compile(r'[;\t\r\n"]'), ";": re.compile(r'[\t\r\n"]')}
 
 
 def _replace_surrogates(text: str) -> str:
@@ -86,13 +88,12 @@ def csv_line(cells: Sequence[str], delimiter: str = ",", end: str = "\n") -> str
     others = _OTHERS.get(delimiter, _QUOTE)
     if others.search(line) is None and line.count(delimiter) == len(cells) - 1:
         return line + end  # the common case: no cell needs quotes
-    return delimiter.join(map(_quoted, cells)) + end
+    needs = _QUOTE_BY.get(delimiter, _QUOTE).search
+    return delimiter.join(_quoted(cell) if needs(cell) else cell for cell in cells) + end
 
 
 def _quoted(cell: str) -> str:
-    if _QUOTE.search(cell):
-        return '"' + cell.replace('"', '""') + '"'
-    return cell
+    return '"' + cell.replace('"', '""') + '"'
 
 
 @functools.lru_cache(maxsize=64)
