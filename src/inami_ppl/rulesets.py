@@ -20,7 +20,7 @@ from typing import Any, Final, final
 
 import attrs
 
-from inami_ppl._validate import check_date, to_enum
+from inami_ppl._validate import check_bool, check_date, to_enum
 from inami_ppl.errors import InvalidInputError, OutOfCoverageError, RuleDataError
 from inami_ppl.model import SETTINGS, Confidence, Function, Kind, Network, Setting, Source
 from inami_ppl.periods import POLICIES
@@ -66,6 +66,9 @@ PARAMETER_TYPES: Final[Mapping[str, type]] = {
     "fee.group.physician": Decimal,
     "fee.group.other": Decimal,
 }
+# A maximum of 0 sessions cannot be judged (no session would ever free up in the
+# window to name in the refusal): the least maximum a table or an override may give.
+_LEAST_MAXIMUM: Final = 1
 # Parameters that may be absent on some dates (the rule did not exist yet).
 OPTIONAL_PARAMETERS: Final = frozenset({"share.youth_free_max_age"})
 
@@ -408,9 +411,9 @@ class _Reader:
             raise RuleDataError(path, value, "a date (YYYY-MM-DD)") from None
 
     @staticmethod
-    def count(path: str, value: object) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise RuleDataError(path, value, "a whole number, 0 or more")
+    def count(path: str, value: object, least: int = 0) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise RuleDataError(path, value, f"a whole number, {least} or more")
         return value
 
     def kind(self, path: str, value: object) -> Kind:
@@ -433,7 +436,7 @@ class _Reader:
                 network = to_enum(Network, f"{path}.{key}", key)
             except ValueError:
                 raise RuleDataError(f"{path}.{key}", key, "a network code") from None
-            out.append((network, self.count(f"{path}.{key}", number)))
+            out.append((network, self.count(f"{path}.{key}", number, _LEAST_MAXIMUM)))
         return tuple(sorted(out))
 
 
@@ -451,16 +454,19 @@ def _scalar(path: str, kind: type, value: object) -> Scalar:
             raise RuleDataError(path, value, "true or false")
         return value
     if kind is int:
-        return _Reader.count(path, value)
+        return _Reader.count(path, value, 1 if path.endswith("max_sessions") else 0)
     if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
         raise RuleDataError(path, value, "an amount in euros, 0 or more")
     try:
         amount = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     except InvalidOperation:
         raise RuleDataError(path, value, "an amount in euros, 0 or more") from None
-    if not amount.is_finite() or amount < 0 or amount >= MAX_AMOUNT:
+    if not amount.is_finite() or amount.is_signed() or amount >= MAX_AMOUNT:
         raise RuleDataError(path, value, f"a finite amount in euros, 0 or more, below {MAX_AMOUNT}")
-    return amount.quantize(Decimal("0.01"))
+    cents = amount.quantize(Decimal("0.01"))
+    if cents != amount:  # a fraction of a cent would be rounded away unseen
+        raise RuleDataError(path, value, "an amount in euros with at most two decimals")
+    return cents
 
 
 def _end(entry: Mapping[str, Any], reader: _Reader, path: str) -> dt.date | None:
@@ -776,6 +782,7 @@ class Rules:
 
         """
         check_date("on", on)
+        check_bool("accept_unconfirmed", accept_unconfirmed)
         if on < self.coverage_start:
             raise OutOfCoverageError("date", on, f"a date on or after {self.coverage_start}")
         if on > self.coverage_end:
@@ -912,7 +919,7 @@ def _override_limit(
         network = to_enum(Network, "overrides", network_code)
     except ValueError:
         raise RuleDataError("overrides", name, expected) from None
-    maximum = _Reader.count(name, value)
+    maximum = _Reader.count(name, value, _LEAST_MAXIMUM)
     out = []
     found = False
     for definition in rulesets:

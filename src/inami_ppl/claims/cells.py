@@ -18,15 +18,21 @@ import attrs
 
 from inami_ppl.claims.schema import IDENTIFYING, RowError
 from inami_ppl.errors import InvalidInputError
-from inami_ppl.model import Function, Modality, Network, Patient, Session, Setting
+from inami_ppl.model import (
+    LAST_SESSION_DATE,
+    Function,
+    Modality,
+    Network,
+    Patient,
+    Session,
+    Setting,
+)
 from inami_ppl.rulesets import Rules
 
 __all__ = ["ISO_DATE", "BadCellError", "Row", "RowReader", "excerpt", "has_surrogates"]
 
 #: The default date format of a claims file.
 ISO_DATE: Final = "%Y-%m-%d"
-# No session may be dated this late: a year like 9999 stands for "unknown".
-_LAST_DAY: Final = dt.date(2099, 12, 31)
 # The longest cell a message shows whole; longer ones are cut to an excerpt.
 _EXCERPT: Final = 24
 # Characters that mean a cell holds more than one value (other cells or rows).
@@ -210,8 +216,8 @@ class RowReader:
                 shown = "an ISO date (YYYY-MM-DD)" if self.date_format == ISO_DATE else None
                 raise BadCellError(field, shown or f"a date in the form {self.date_format}")
             value = parsed
-        if value > _LAST_DAY:
-            raise BadCellError(field, f"a date on or before {_LAST_DAY.isoformat()}")
+        if value > LAST_SESSION_DATE:
+            raise BadCellError(field, f"a date on or before {LAST_SESSION_DATE.isoformat()}")
         return value
 
     def read(self, position: int, line: int, record: Mapping[str, object]) -> Row:

@@ -14,7 +14,7 @@ from typing import Final, final
 import attrs
 
 from inami_ppl.decision import Assessment
-from inami_ppl.errors import InvalidInputError
+from inami_ppl.errors import IDENTIFYING, InvalidInputError
 
 __all__ = [
     "COLUMNS",
@@ -48,8 +48,6 @@ COLUMNS: Final = (
 REQUIRED_COLUMNS: Final = ("patient_id", "birth_date", "date", "network", "function", "setting")
 #: Further input columns a file may have; a file without them is read with their defaults.
 OPTIONAL_COLUMNS: Final = ("unable_to_travel", "co_provider")
-#: Columns whose values identify a person: never repeated in a message.
-IDENTIFYING: Final = frozenset({"patient_id", "birth_date", "provider", "co_provider"})
 
 
 class InvalidRowError(InvalidInputError):
