@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 import inami_ppl
-from inami_ppl import cli
+from inami_ppl import _streams, cli
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "claims.csv"
@@ -294,14 +294,14 @@ def test_progress_is_shown_on_a_terminal_and_not_otherwise(
     out = tmp_path / "out.csv"
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    monkeypatch.setattr(cli, "_PROGRESS_EVERY", 0.0)
+    monkeypatch.setattr(_streams, "PROGRESS_EVERY", 0.0)
     assert 0 == cli.main(["assess", str(path), "-o", str(out)])
     assert re.search(r"\r\d\d% read, ", terminal.getvalue())  # a share, from the bytes read
     assert " rows/s, 0 s left" in terminal.getvalue()
     assert terminal.getvalue().endswith("\r3,000 rows assessed" + " " * 24 + "\n")
     seldom = _Terminal()
     monkeypatch.setattr(sys, "stderr", seldom)
-    monkeypatch.setattr(cli, "_PROGRESS_EVERY", 3600.0)
+    monkeypatch.setattr(_streams, "PROGRESS_EVERY", 3600.0)
     assert 0 == cli.main(["assess", str(path), "-o", str(out)])
     assert "\r3,000 rows assessed" + " " * 24 + "\n" == seldom.getvalue()
     quiet = _Terminal()
