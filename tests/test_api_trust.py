@@ -25,7 +25,7 @@ from inami_ppl import (
     default_rules,
     next_allowed_date,
 )
-from inami_ppl.claims import Claim, assess_records, write_csv, write_jsonl
+from inami_ppl.claims import Claim, assess_file, assess_records, write_csv, write_jsonl
 
 PATIENT = Patient(birth_date=dt.date(1980, 1, 1))
 SESSION = Session(
@@ -197,3 +197,8 @@ def test_errors_never_show_a_birth_date_or_a_provider_number(make: object) -> No
 def test_amounts_read_back_are_the_decisions_amounts() -> None:
     decision = assess(PATIENT, [], SESSION)
     assert Decimal("81.74") == Assessment.from_json(decision.to_json()).practitioner_fee
+
+
+def test_a_path_with_a_nul_is_a_claims_file_error() -> None:
+    with pytest.raises(InvalidInputError, match="a path to a file"):
+        list(assess_file("claims\x00.csv"))

@@ -11,7 +11,7 @@ import pytest
 
 from inami_ppl import InvalidInputError
 from inami_ppl.claims import OUTPUT_COLUMNS, assess_file
-from inami_ppl.frames import assess_frame
+from inami_ppl.frames import assess_frame, summary_frame
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "claims.csv"
@@ -73,3 +73,9 @@ def test_an_input_column_named_like_an_output_column_is_kept_under_another_name(
     out = assess_frame(frame)
     assert {"from the input"} == set(out["input_allowed"])
     assert "boolean" == str(out["allowed"].dtype)
+
+
+def test_summary_months_are_periods() -> None:
+    summary = summary_frame(example_frame(), by=["month"])
+    assert isinstance(summary["month"].dtype, pd.PeriodDtype)
+    assert pd.Period("2024-05", freq="M") in set(summary["month"])

@@ -214,7 +214,9 @@ def summary_frame(
 ) -> pd.DataFrame:
     """Totals by ``by`` (see :func:`~inami_ppl.analytics.summarize`), one row per group.
 
-    Refusals are counted per reason in the columns ``refused.<code>``.
+    Refusals are counted per reason in the columns ``refused.<code>``; amounts are exact
+    ``Decimal`` totals; ``month`` is a pandas monthly ``Period`` (it sorts and plots as
+    time).
     """
     summary = summarize(_claims(frame, rules=rules, accept_unconfirmed=accept_unconfirmed), by)
     rows = []
@@ -227,7 +229,10 @@ def summary_frame(
             record[money] = _decimal(record[money])
         rows.append(record)
     columns = [*summary.by, *_TOTAL_COLUMNS]
-    return pd.DataFrame(rows, columns=columns)
+    out = pd.DataFrame(rows, columns=columns)
+    if "month" in out.columns:
+        out["month"] = pd.PeriodIndex(out["month"], freq="M")
+    return out
 
 
 _TOTAL_COLUMNS = (

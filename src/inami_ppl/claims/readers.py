@@ -315,6 +315,8 @@ def assess_file(
             raise ClaimsFileError(
                 "file", os.fspath(source), f"a readable file ({error.strerror})"
             ) from None
+        except ValueError:  # a NUL or an unencodable character in the path
+            raise ClaimsFileError("file", os.fspath(source), "a path to a file") from None
         except LookupError:
             raise InvalidInputError("encoding", encoding, "a known text encoding") from None
         with stream:
