@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from pandas.api.types import is_datetime64_any_dtype
 
 from inami_ppl import InvalidInputError
 from inami_ppl.claims import OUTPUT_COLUMNS, assess_file
@@ -79,3 +80,24 @@ def test_summary_months_are_periods() -> None:
     summary = summary_frame(example_frame(), by=["month"])
     assert isinstance(summary["month"].dtype, pd.PeriodDtype)
     assert pd.Period("2024-05", freq="M") in set(summary["month"])
+
+
+def test_dates_given_as_text_come_back_as_datetime64_when_all_read() -> None:
+    out = assess_frame(example_frame())
+    assert is_datetime64_any_dtype(out["date"])
+    assert is_datetime64_any_dtype(out["birth_date"])
+    frame = example_frame()
+    frame.loc[0, "date"] = "not a date"
+    kept = assess_frame(frame)
+    assert frame["date"].dtype == kept["date"].dtype
+    assert "not a date" == kept.loc[0, "date"]
+
+
+def test_dates_given_as_dates_or_day_first_text_are_read_too() -> None:
+    frame = example_frame()
+    frame["date"] = pd.to_datetime(frame["date"]).dt.date
+    frame["birth_date"] = pd.to_datetime(frame["birth_date"]).dt.strftime("%d/%m/%Y")
+    out = assess_frame(frame, date_format="%d/%m/%Y")
+    assert is_datetime64_any_dtype(out["date"])
+    assert is_datetime64_any_dtype(out["birth_date"])
+    assert out["error"].isna().all()

@@ -16,6 +16,7 @@ pandas timestamps at midnight; booleans may be ``bool`` or text.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
@@ -160,7 +161,9 @@ def assess_frame(
       :func:`~inami_ppl.claims.assess_file`;
     - ``reasons`` (codes joined by ``;``) and ``messages`` (in ``lang``, joined by
       `` | ``): text, empty when there is none; ``ruleset``: categorical;
-    - ``error``: what is wrong with a malformed row, else ``None``.
+    - ``error``: what is wrong with a malformed row, else ``None``;
+    - ``date`` and ``birth_date``, given as text or ``datetime.date``, become
+      ``datetime64`` when every one of them reads as a date (else they are left as given).
 
     The rows are judged patient by patient (sorted by ``patient_id`` unless
     ``grouped``), so that memory stays that of the output columns.
@@ -202,7 +205,19 @@ def assess_frame(
             out = out.rename(columns={name: shown})
     for column in added:
         out[column.column.name] = column.series(frame.index)
+    for name in ("birth_date", "date"):
+        out[name] = _dates(out[name], date_format)
     return out
+
+
+def _dates(values: pd.Series[Any], date_format: str) -> pd.Series[Any]:
+    """Dates given as text or ``datetime.date`` as ``datetime64``, when every one reads."""
+    if values.dtype != object and not pd.api.types.is_string_dtype(values):
+        return values  # already datetime64, or numbers: left as given
+    text = values.map(lambda value: value.isoformat() if isinstance(value, dt.date) else value)
+    form = date_format if all(isinstance(v, str) for v in values) else ISO_DATE
+    converted = pd.to_datetime(text, format=form, errors="coerce")
+    return converted if converted.notna().sum() == values.notna().sum() else values
 
 
 def summary_frame(
