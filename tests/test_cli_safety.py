@@ -204,3 +204,32 @@ def test_the_package_runs_as_the_command(tmp_path: Path) -> None:
     )
     assert 0 == done.returncode
     assert done.stdout.decode().startswith(HEADER + ",allowed,")
+
+
+def test_excel_output_is_csv_only() -> None:
+    done = run("assess", str(EXAMPLE), "--excel", "--output-format", "jsonl")
+    assert 2 == done.returncode
+    assert "--excel: writes CSV only" in done.stderr.decode()
+
+
+def test_strict_stop_leaves_no_output_file(tmp_path: Path) -> None:
+    path = claims_file(tmp_path, GOOD, "p2,1980-06-15,2024-13-06,adults,support,individual")
+    out = tmp_path / "out.csv"
+    done = run("assess", str(path), "--strict", "-o", str(out))
+    assert 1 == done.returncode
+    assert "no output file written" in done.stderr.decode()
+    assert not out.exists()
+    assert [] == list(tmp_path.glob(".*.part"))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--encoding", "klingon"], "--encoding: unknown encoding 'klingon'"),
+        (["--date-format", ""], "date_format"),
+    ],
+)
+def test_bad_reading_options_are_usage_errors(args: list[str], message: str) -> None:
+    done = run("assess", str(EXAMPLE), *args)
+    assert 2 == done.returncode
+    assert message in done.stderr.decode()

@@ -236,6 +236,8 @@ def _assess(args: argparse.Namespace) -> int:
     name: str = args.file
     in_format: Format = args.input_format or ("csv" if name == "-" else guess_format(name))
     out_format: Format = args.output_format or in_format
+    if args.excel and out_format != "csv":
+        raise UsageError("--excel: writes CSV only (not with --output-format jsonl)")
     stream = _open_input(args)
     output = Output(args.output)
     try:
