@@ -47,8 +47,8 @@ def rows(draw: st.DrawFn) -> str:
     return f"{pid},{birth},{day},{network},{function},{setting},practice,{provider},{note}"
 
 
-# A line of these only is blank: a row of empty cells, as spreadsheets write them.
-BLANK = ' \t\r\n,;"'
+# A line of these only is blank (``""`` is one empty cell).
+BLANK = ' \t\r\n"'
 CORRUPTIONS = (b'"', b"\r", b"\n", b"\r\n", b",", b";", b"\t", b"\xe9", b"\xff", b"", b'""')
 
 

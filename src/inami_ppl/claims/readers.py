@@ -170,8 +170,8 @@ def _csv_rows(reader: Any, columns: tuple[str, ...], delimiter: str) -> Iterator
         if end > line and _swallowed(cells, delimiter):
             yield from _lines(line, end, "a closing quote before the end of the row")
             continue
-        if not cells or (not cells[0].strip() and not any(cell.strip() for cell in cells)):
-            continue  # a blank line, or one of empty cells only (as spreadsheets write them)
+        if not cells or (len(cells) == 1 and not cells[0].strip()):
+            continue  # a blank line (or one empty quoted cell)
         while len(cells) > width and not cells[-1].strip():
             cells.pop()  # empty cells at the end, as spreadsheets write them
         if len(cells) != width:
