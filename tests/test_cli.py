@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
@@ -365,3 +366,11 @@ def test_a_closed_pipe_in_process_returns_without_a_traceback(
         assert cli.EXIT_WRITE == cli.main(["rules", "--on", "2024-05-02"])
     finally:
         pipe.target.close()
+
+
+def test_the_command_runs_in_a_thread_other_than_the_main_one(tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        code = pool.submit(cli.main, ["assess", str(EXAMPLE), "-o", str(out)]).result()
+    assert 0 == code
+    assert out.read_text().startswith("patient_id,")

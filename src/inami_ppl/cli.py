@@ -186,7 +186,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command with ``argv`` (default: the process's arguments); return the exit code."""
     parser = _parser()
     args = parser.parse_args(argv)
-    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread: SIGTERM keeps its handler
+        previous = None
     try:
         return _assess(args) if args.command == "assess" else _rules(args)
     except StopError as error:
@@ -202,7 +205,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         warn(f"{what}: no output file written{_partial(args)}")
         return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _partial(args: argparse.Namespace) -> str:
