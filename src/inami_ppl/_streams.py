@@ -141,32 +141,30 @@ class Output:
         return io.TextIOWrapper(buffer, encoding="utf-8", newline="")
 
     def write(self, text: str) -> None:
-        assert self.stream is not None  # noqa: S101  (opened before writing)
-        try:
-            self.stream.write(text)
-        except BrokenPipeError:
-            raise
-        except (OSError, ValueError) as error:
-            raise self._failed(error) from None
+        """Write ``text``; a failure (but a closed pipe) becomes a :class:`WriteError`."""
+        self._do(text)
 
-    def _failed(self, error: Exception) -> WriteError:
-        if self.name is None:
-            quiet_stdout()  # what is still buffered must not fail again at exit
-        reason = error.strerror if isinstance(error, OSError) else "it is closed"
-        return WriteError(f"cannot write {self.shown}: {reason}")
-
-    def commit(self) -> None:
-        """Flush; rename the temporary file into place."""
+    def _do(self, text: str | None) -> None:
+        """Write ``text``, or flush (and sync a file) when it is ``None``."""
         stream = self.stream
-        assert stream is not None  # noqa: S101  (opened before committing)
+        assert stream is not None  # noqa: S101  (opened before writing)
         try:
+            if text is not None:
+                stream.write(text)
+                return
             stream.flush()
             if self.temp is not None:
                 os.fsync(stream.fileno())
         except BrokenPipeError:
             raise
-        except (OSError, ValueError) as error:
-            raise self._failed(error) from None
+        except OSError as error:
+            if self.name is None:
+                quiet_stdout()  # what is still buffered must not fail again at exit
+            raise WriteError(f"cannot write {self.shown}: {error.strerror}") from None
+
+    def commit(self) -> None:
+        """Flush; rename the temporary file into place."""
+        self._do(None)
         temp, self.temp = self.temp, None
         self.release()
         if temp is not None and self.target is not None:

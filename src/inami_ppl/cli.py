@@ -253,8 +253,6 @@ def _assess(args: argparse.Namespace) -> int:
                 columns, rows = read_csv(stream, delimiter=_DELIMITERS.get(args.delimiter or ""))
         except ClaimsFileError as error:
             raise UsageError(f"{name}: line 1: {error}") from None
-        except UnicodeError as error:
-            raise UsageError(f"{name}: cannot be read as {args.encoding}: {error}") from None
         stderr = sys.stderr
         progress = Progress(stderr, enabled=not args.no_progress and is_terminal(stderr))
         try:
