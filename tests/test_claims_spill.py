@@ -10,7 +10,7 @@ import pytest
 
 from inami_ppl.claims import ReadProgress, assess_file, assess_records, judge
 from inami_ppl.claims.schema import InvalidRowError
-from test_claims_files import HEADER, claims_of
+from test_claims_files import HEADER, RECORD, claims_of
 
 
 def shuffled_rows(count: int, seed: int) -> list[str]:
@@ -53,15 +53,7 @@ def test_records_that_cannot_be_copied_to_a_temporary_file_are_an_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(judge, "_SPILL_AFTER", 1)
-    record = {
-        "patient_id": "a",
-        "birth_date": "1990-01-01",
-        "date": "2024-05-06",
-        "network": "adults",
-        "function": "support",
-        "setting": "individual",
-        "callback": lambda: None,
-    }
+    record = {**RECORD, "callback": lambda: None}
     with pytest.raises(Exception, match="cells of plain values") as caught:
         list(assess_records([record] * 300))
     assert "records" == caught.value.field  # type: ignore[attr-defined]

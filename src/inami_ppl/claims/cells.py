@@ -16,7 +16,7 @@ from typing import Final, TypeVar, final
 
 import attrs
 
-from inami_ppl.claims.schema import IDENTIFYING, RowError
+from inami_ppl.claims.schema import COLUMNS, IDENTIFYING, RowError
 from inami_ppl.errors import InvalidInputError
 from inami_ppl.model import (
     LAST_SESSION_DATE,
@@ -158,14 +158,7 @@ def _patient(birth_date: dt.date, preferential: bool) -> Patient:
 
 # The cells that describe a session apart from its date and provider. A claims file
 # repeats a handful of combinations, so each is read once (see ``_cached_shape``).
-_SESSION_FIELDS: Final = (
-    "network",
-    "function",
-    "setting",
-    "modality",
-    "with_context",
-    "functional_assessment",
-)
+_SESSION_FIELDS: Final = COLUMNS[COLUMNS.index("network") : COLUMNS.index("provider")]
 _Shape = tuple[Network, Function, Setting, Modality, bool, bool]
 
 
