@@ -102,10 +102,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=2_000_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--measure", nargs=2, metavar=("KIND", "FILE"), help=argparse.SUPPRESS)
+    parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:
         _measure_here(args.measure[0], Path(args.measure[1]))
         return 0
+    if args.prepare:
+        _files(args.size, args.seed)
+        return 0
+    # The files are written by another process: on Linux a child process starts with the
+    # peak memory of its parent as its own (``ru_maxrss`` survives fork and exec), so this
+    # process must stay small for the measures to be their own.
+    subprocess.run(  # noqa: S603  (this script, in a fresh process)
+        [sys.executable, __file__, "--prepare", "--size", str(args.size), "--seed", str(args.seed)],
+        check=True,
+    )
     grouped, shuffled = _files(args.size, args.seed)
     print(f"Python {platform.python_version()} on {platform.platform()}, {os.cpu_count()} CPUs")
     print(f"{args.size:,} sessions; one fresh process per measurement\n")
