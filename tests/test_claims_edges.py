@@ -124,6 +124,7 @@ def test_an_in_process_standard_input_with_an_output_file(
     stdin = io.TextIOWrapper(io.BytesIO(f"{HEADER}\n{GOOD}\n".encode()))
     monkeypatch.setattr(sys, "stdin", stdin)
     out = tmp_path / "out.csv"
+    out.write_text("the previous run\n")
     assert 0 == cli.main(["assess", "-", "-o", str(out)])
     assert 2 == len(out.read_text().splitlines())
 

@@ -101,3 +101,12 @@ def test_dates_given_as_dates_or_day_first_text_are_read_too() -> None:
     assert is_datetime64_any_dtype(out["date"])
     assert is_datetime64_any_dtype(out["birth_date"])
     assert out["error"].isna().all()
+
+
+def test_rows_without_a_patient_and_grouped_frames_are_judged_too() -> None:
+    frame = example_frame()
+    frame.loc[3, "patient_id"] = None
+    out = assess_frame(frame)
+    assert str(out.loc[3, "error"]).startswith("patient_id: expected a value")
+    grouped = assess_frame(example_frame(), grouped=True)
+    pd.testing.assert_frame_equal(assess_frame(example_frame()), grouped)

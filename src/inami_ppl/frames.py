@@ -106,9 +106,7 @@ class _Column:
             self.missing = np.ones(size, dtype=bool)
         elif column.kind == "money":
             self.values = np.full(size, np.nan)
-        elif column.kind == "int":
-            self.values = np.zeros(size, dtype=np.int64)
-        else:
+        else:  # text (the line, an int, is not added: the index says the row)
             self.values = np.full(size, "" if column.kind == "codes" else None, dtype=object)
         self.texts: dict[object, str] = {}
 
