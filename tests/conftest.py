@@ -1,8 +1,21 @@
-"""Shared pytest options."""
+"""Shared pytest options, and the frozen rule table every test reads by default.
+
+The tests of mechanisms must not change when next year's amounts are added to the
+bundled table: ``default_rules()`` reads ``tests/fixtures/rules.toml`` during the
+tests. The bundled values are pinned in one place, ``test_published_values.py``.
+"""
 
 from __future__ import annotations
 
 import pytest
+
+from inami_ppl import rulesets
+from support import FIXTURE_TABLE
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    rulesets._bundled_table = FIXTURE_TABLE.read_bytes
+    rulesets.default_rules.cache_clear()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

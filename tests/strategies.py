@@ -19,7 +19,8 @@ from collections.abc import Sequence
 from dateutil.relativedelta import relativedelta
 from hypothesis import strategies as st
 
-from inami_ppl import Function, Modality, Network, Patient, Session, Setting
+from inami_ppl import Function, Modality, Network, Patient, Session, Setting, default_rules
+from inami_ppl.model import SETTINGS
 
 __all__ = [
     "EDGE_DATES",
@@ -46,19 +47,14 @@ RULESET_2024_START = dt.date(2024, 4, 1)
 YOUTH_FREE_START = dt.date(2024, 2, 1)
 LAST_BIRTH_DATE = FIRST_DATE - dt.timedelta(days=1)
 
-# RULES.md §1 and §3, restated here so that the strategies do not lean on the library.
+# The rule sets and their functions, read from the frozen fixture table (the default
+# rules of the tests): a rule set or a function added to it is drawn without another edit.
+# They choose what to draw, never what to expect.
 FUNCTIONS_IN_FORCE: dict[str, tuple[Function, ...]] = {
-    "2021": (Function.FIRST_LINE, Function.SPECIALIZED),
-    "2024": (Function.COMMUNITY, Function.SUPPORT, Function.TREATMENT, Function.CO_CONSULTATION),
+    r.id: tuple(rule.function for rule in r.functions) for r in default_rules().rulesets
 }
-_SETTINGS: dict[Function, tuple[Setting, ...]] = {
-    Function.FIRST_LINE: (Setting.INDIVIDUAL, Setting.GROUP),
-    Function.SPECIALIZED: (Setting.INDIVIDUAL, Setting.GROUP),
-    Function.COMMUNITY: (Setting.GROUP,),
-    Function.SUPPORT: (Setting.INDIVIDUAL, Setting.GROUP),
-    Function.TREATMENT: (Setting.INDIVIDUAL, Setting.GROUP),
-    Function.CO_CONSULTATION: (Setting.INDIVIDUAL,),
-}
+
+
 # RULES.md §2: children and adolescents up to and including 23, adults from 15.
 _CHILDREN_MAX_AGE = 23
 _ADULTS_MIN_AGE = 15
@@ -90,12 +86,12 @@ Kind = tuple[Function, Setting]
 
 def ruleset_id(day: dt.date) -> str:
     """The rule set in force on ``day`` (``RULES.md`` §1)."""
-    return "2021" if day < RULESET_2024_START else "2024"
+    return default_rules().at(day).id
 
 
 def settings_of(function: Function) -> tuple[Setting, ...]:
-    """The settings ``function`` has (``RULES.md`` §3)."""
-    return _SETTINGS[function]
+    """The settings ``function`` has (``RULES.md`` §3; ``test_model`` checks them)."""
+    return tuple(s for s in Setting if s in SETTINGS[function])
 
 
 def kinds_in_force(day: dt.date) -> tuple[Kind, ...]:

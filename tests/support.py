@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -62,4 +63,12 @@ def last(patient: Patient, sessions: list[Session]) -> Assessment:
 def episode_rules() -> Rules:
     """The bundled rules with the window opened by an episode's first session (RULES.md §4)."""
     rules = default_rules()
-    return attrs.evolve(rules, window=attrs.evolve(rules.window, policy="episode"))
+    rulesets = tuple(
+        attrs.evolve(r, window=attrs.evolve(r.window or rules.window, policy="episode"))
+        for r in rules.rulesets
+    )
+    return attrs.evolve(rules, rulesets=rulesets)
+
+
+# The frozen rule table that the mechanism tests read (conftest.py makes it the default).
+FIXTURE_TABLE = Path(__file__).parent / "fixtures" / "rules.toml"

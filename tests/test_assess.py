@@ -43,7 +43,7 @@ def test_assess_history_returns_decisions_in_date_order_input_order_within_a_dat
 
 
 def test_accepted_decision_carries_ruleset_and_sources() -> None:
-    decision = assess(ADULT, [], s("2023-05-02", "first_line"))
+    decision = assess(ADULT, [], s("2021-10-04", "first_line"))
     assert decision.ruleset == "2021"
     assert {"inami-ppl-2021", "press-2021-fees"} == {src.key for src in decision.sources}
 
@@ -98,13 +98,16 @@ def test_session_after_the_covered_period_is_out_of_coverage() -> None:
 
 
 def test_session_after_the_covered_period_with_unconfirmed_rules_says_so() -> None:
-    last_day = assess(ADULT, [], s("2027-12-31", "support"))
-    after = assess(ADULT, [], s("2028-01-03", "support"), accept_unconfirmed=True)
+    # A group session uses no fee, so nothing on the last covered day is an estimate.
+    last_day = assess(ADULT, [], s("2027-12-31", "support", "group"))
+    after = assess(ADULT, [], s("2028-01-03", "support", "group"), accept_unconfirmed=True)
     assert not last_day.unconfirmed
+    assert () == last_day.unconfirmed_values
     assert after.unconfirmed
+    assert ("coverage.end", "share.group") == after.unconfirmed_values
     assert after.allowed
     assert after.ruleset == "2024"
-    assert last_day.practitioner_fee == after.practitioner_fee
+    assert last_day.patient_share == after.patient_share
 
 
 def test_unconfirmed_rules_for_share_history_and_remaining() -> None:

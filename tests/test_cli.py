@@ -253,7 +253,7 @@ def test_rules_lists_every_value_in_force_with_source_and_confidence() -> None:
     assert "rule set 2024" in text
     fee = next(line for line in text.splitlines() if line.startswith("fee.individual "))
     assert "81.74" in fee
-    assert "2024-01-01..open" in fee
+    assert "2024-01-01..2024-12-31" in fee
     assert "[A] inami-ppl-2021 https://www.inami.fgov.be/" in fee  # the start date is ours
     names = [v.name for v in inami_ppl.ruleset_for(dt.date(2024, 5, 2)).values()]
     listed = [line.split()[0] for line in text.splitlines()[3:]]
@@ -374,3 +374,112 @@ def test_the_command_runs_in_a_thread_other_than_the_main_one(tmp_path: Path) ->
         code = pool.submit(cli.main, ["assess", str(EXAMPLE), "-o", str(out)]).result()
     assert 0 == code
     assert out.read_text().startswith("patient_id,")
+
+
+# --- amendment files, estimates, billing codes ---------------------------------------------
+
+AMENDMENT = ROOT / "examples" / "amendment-2025.toml"
+IN_2025 = "p1,1980-06-15,2025-06-02,adults,support,individual"
+
+
+def test_a_2025_session_is_unconfirmed_in_the_output_and_in_the_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = claims_file(tmp_path, GOOD, IN_2025)
+
+    assert 0 == cli.main(["assess", str(path), "--summary", "--no-progress"])
+    out, err = capsys.readouterr()
+    may, june = rows_of(out.encode())
+    assert ("false", "") == (may["unconfirmed"], may["unconfirmed_values"])
+    assert ("true", "fee.individual") == (june["unconfirmed"], june["unconfirmed_values"])
+    assert "" == june["billing_code"]
+    assert "unconfirmed (used an estimate or rules after the covered period): 1" in err
+    assert "  fee.individual: 1" in err
+
+
+def test_assess_with_rules_applies_the_amendment_and_cites_its_source(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = claims_file(tmp_path, IN_2025, name="c.jsonl")
+    path.write_text(json.dumps(dict(zip(HEADER.split(","), IN_2025.split(","), strict=True))))
+
+    assert 0 == cli.main(["assess", str(path), "--rules", str(AMENDMENT), "--no-progress"])
+    [row] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert ("88.88", False, []) == (
+        row["practitioner_fee"],
+        row["unconfirmed"],
+        row["unconfirmed_values"],
+    )
+    assert "EXAMPLE-IND" == row["billing_code"]
+
+
+def test_rules_files_apply_in_order(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    later = tmp_path / "later.toml"
+    later.write_text(
+        AMENDMENT.read_text("utf-8").replace('value = "88.88"', 'value = "90.00"'), "utf-8"
+    )
+    args = ["rules", "--on", "2025-06-02", "--rules", str(AMENDMENT), "--rules", str(later)]
+
+    assert 0 == cli.main(args)
+    fee = next(line for line in capsys.readouterr().out.splitlines() if "fee.individual" in line)
+    assert "90.00" in fee
+    assert not fee.endswith("estimate")
+
+
+def test_rules_marks_the_estimates(capsys: pytest.CaptureFixture[str]) -> None:
+    assert 0 == cli.main(["rules", "--on", "2025-06-02"])
+    lines = capsys.readouterr().out.splitlines()
+    assert next(line for line in lines if line.startswith("fee.individual ")).endswith("estimate")
+    assert not next(line for line in lines if line.startswith("share.group ")).endswith("estimate")
+
+
+@pytest.mark.parametrize("command", ["assess", "rules"])
+def test_a_malformed_amendment_is_a_usage_error_naming_file_row_and_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(AMENDMENT.read_text("utf-8").replace('"88.88"', '"-5"'), "utf-8")
+    args = [command, str(claims_file(tmp_path, GOOD))] if command == "assess" else [command]
+
+    assert 2 == cli.main(
+        [*args, "--rules", str(bad), *(["--on", "2025-01-01"] * (command == "rules"))]
+    )
+    err = capsys.readouterr().err
+    assert f"--rules: {bad}: parameter[0].value: expected" in err
+    assert "Traceback" not in err
+
+
+def test_a_missing_amendment_file_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert 2 == cli.main(["rules", "--on", "2025-01-01", "--rules", str(tmp_path / "none.toml")])
+    assert "none.toml" in capsys.readouterr().err
+
+
+def test_a_malformed_amendment_from_the_installed_command_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('format = 1\n[[parameter]]\nname = "fee.individual"\n', "utf-8")
+    done = run("assess", str(claims_file(tmp_path, GOOD)), "--rules", str(bad))
+    assert 2 == done.returncode
+    assert b"bad.toml: parameter[0].confidence: expected a value, got 'missing'" in done.stderr
+
+
+def test_rules_diff_lists_what_an_amendment_changes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert 0 == cli.main(["rules", "diff", str(AMENDMENT)])
+    lines = capsys.readouterr().out.splitlines()
+    assert "- fee.individual 2025-01-01..open = 81.74 [A] inami-ppl-2021 estimate" in lines
+    assert "+ fee.individual 2025-01-01..2025-12-31 = 88.88 [P] example-circular-2025" in lines
+
+
+def test_rules_diff_of_a_file_that_changes_nothing_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty.toml"
+    empty.write_text("format = 1\n", "utf-8")
+    assert 0 == cli.main(["rules", "diff", str(empty)])
+    assert "no change\n" == capsys.readouterr().out
+
+
+def test_rules_needs_a_date_or_diff(capsys: pytest.CaptureFixture[str]) -> None:
+    assert 2 == cli.main(["rules"])
+    assert "--on DATE" in capsys.readouterr().err

@@ -86,14 +86,14 @@ def test_reason_message_is_in_english_by_default() -> None:
     [
         (
             "fr",
-            "Le maximum de 8 séances individuelles de 1re ligne par période de 12 mois dans le "
-            "réseau « adultes » est atteint (8 déjà utilisées) ; une séance se libère le "
+            "Le maximum de 8 séances individuelles de 1re ligne au cours des 12 derniers mois "
+            "dans le réseau « adultes » est atteint (8 déjà utilisées) ; une séance se libère le "
             "03/01/2023.",
         ),
         (
             "en",
-            "The maximum of 8 first-line individual sessions per 12 months in the adults "
-            "network is reached (8 already used); a session frees up on 2023-01-03.",
+            "The maximum of 8 first-line individual sessions within the last 12 months in the "
+            "adults network is reached (8 already used); a session frees up on 2023-01-03.",
         ),
     ],
 )
@@ -106,6 +106,7 @@ def test_reason_message_translates_the_codes_it_mentions(lang: str, expected: st
             ("used", "8"),
             ("network", "adults"),
             ("frees_on", "2023-01-03"),
+            ("window", "trailing/12"),
         ),
     )
 
@@ -194,7 +195,10 @@ def test_json_form_carries_the_format_version_and_amounts_as_text() -> None:
     data = json.loads(CASES["accepted individual"]().to_json())
 
     assert FORMAT_VERSION == data["format"]
-    assert 1 == data["format"]
+    assert 2 == data["format"]
+    assert False is data["unconfirmed"]
+    assert [] == data["unconfirmed_values"]
+    assert None is data["billing_code"]
     assert "0.00" == data["patient_share"]
     assert "81.74" == data["practitioner_fee"]
     assert "81.74" == data["insurer_share"]
@@ -210,7 +214,7 @@ def test_json_form_of_a_refusal_has_codes_params_and_sources() -> None:
     assert [
         {
             "code": "day.limit",
-            "params": {"date": "2024-05-02"},
+            "params": {"date": "2024-05-02", "window": "trailing/12"},
             "sources": [
                 {
                     "key": "convention-2024",
@@ -254,7 +258,7 @@ def assert_rejected(text: str, field: str) -> InvalidInputError:
     return error
 
 
-@pytest.mark.parametrize("version", [2, 0, "1", None], ids=repr)
+@pytest.mark.parametrize("version", [3, 0, "1", None], ids=repr)
 def test_unknown_format_version_is_rejected(version: object) -> None:
     form = accepted_form()
     form["format"] = version

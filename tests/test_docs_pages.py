@@ -9,7 +9,7 @@ import pytest
 
 import inami_ppl
 from inami_ppl import Confidence, default_rules
-from inami_ppl.messages import LANGUAGES, REASON_CODES, render
+from inami_ppl.messages import LANGUAGES, REASON_CODES
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
@@ -18,7 +18,7 @@ import inami_docs  # noqa: E402  (the docs extension, found through the path abo
 
 
 def rows(page: str) -> list[str]:
-    return [line for line in page.splitlines() if line.startswith("| `")]
+    return [line for line in page.splitlines() if line.startswith("- **`")]
 
 
 @pytest.mark.parametrize("ruleset", ["2021", "2024"])
@@ -37,7 +37,7 @@ def test_a_rule_set_page_lists_every_value_in_force_during_the_rule_set(ruleset:
         line = next(
             row
             for row in listed
-            if row.startswith(f"| `{value.name}` |") and value.start.isoformat() in row
+            if row.startswith(f"- **`{value.name}`**") and value.start.isoformat() in row
         )
         assert inami_docs._shown(value) in line
         assert f"`{value.source.confidence.value}`" in line
@@ -55,7 +55,7 @@ def test_the_assumptions_page_lists_exactly_the_values_marked_a() -> None:
     assumed = [v for v in default_rules().values() if v.source.confidence is Confidence.ASSUMPTION]
     assert len(assumed) == len(listed)
     for value in assumed:
-        assert any(row.startswith(f"| `{value.name}` |") for row in listed)
+        assert any(row.startswith(f"- **`{value.name}`**") for row in listed)
 
 
 def test_the_reason_codes_page_has_every_code_in_every_language() -> None:
@@ -63,7 +63,22 @@ def test_the_reason_codes_page_has_every_code_in_every_language() -> None:
     for code in REASON_CODES:
         assert f"## `{code}`" in page
         for lang in LANGUAGES:
-            assert render(code, inami_docs.SAMPLE_PARAMS[code], lang) in page
+            assert inami_docs.sample_message(code, lang) in page
+            assert "{" not in inami_docs.sample_message(code, lang)
+
+
+def test_the_sources_page_lists_every_source_key_with_its_url() -> None:
+    page = inami_docs.sources_page()
+    for key, url in default_rules().sources.items():
+        assert f"- `{key}`: " in page
+        assert url in page
+
+
+def test_a_value_block_says_when_the_value_is_an_estimate() -> None:
+    fees = [v for v in default_rules().values() if v.name == "fee.individual"]
+    blocks = [inami_docs._block(v) for v in fees]
+    assert [v.estimate for v in fees] == ["**estimate**" in b for b in blocks]
+    assert all("(fee, individual session)" in b for b in blocks)
 
 
 def test_the_api_page_documents_every_public_name() -> None:

@@ -7,7 +7,6 @@ import pytest
 from inami_ppl import (
     LANGUAGES,
     REASON_CODES,
-    Function,
     InvalidInputError,
     Network,
     Patient,
@@ -34,9 +33,12 @@ def test_every_language_uses_the_same_facts_for_a_code(code: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_code_a_message_names_has_a_label(lang: str) -> None:
-    labels = catalogue(lang)["labels"]
+    # Networks and settings are named by the catalogue; functions and limits by the tables.
+    labels = {**catalogue(lang)["labels"], **default_rules().labels(lang)}
     names = [f"network.{n.value}" for n in Network]
-    names += [f"function.{f.value}" for f in Function]
+    names += [
+        f"function.{r.function.value}" for rs in default_rules().rulesets for r in rs.functions
+    ]
     names += [f"setting.{x.value}" for x in Setting]
     names += [
         f"limit.{v.name.split('.')[1]}"

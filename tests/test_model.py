@@ -258,9 +258,14 @@ SETTINGS_OF: dict[Function, set[Setting]] = {
 }
 
 
+def test_every_function_has_its_settings_written_out_here() -> None:
+    # A new function needs its settings in the table above (its definition, not data).
+    assert set(Function) == set(SETTINGS_OF)
+
+
 @pytest.mark.parametrize(
     ("function", "setting"),
-    [(f, s) for f, s in itertools.product(Function, Setting) if s in SETTINGS_OF[f]],
+    [(f, s) for f, s in itertools.product(Function, Setting) if s in SETTINGS_OF.get(f, ())],
     ids=str,
 )
 def test_function_with_one_of_its_settings_is_valid(function: Function, setting: Setting) -> None:
@@ -272,7 +277,11 @@ def test_function_with_one_of_its_settings_is_valid(function: Function, setting:
 
 @pytest.mark.parametrize(
     ("function", "setting"),
-    [(f, s) for f, s in itertools.product(Function, Setting) if s not in SETTINGS_OF[f]],
+    [
+        (f, s)
+        for f, s in itertools.product(Function, Setting)
+        if s not in SETTINGS_OF.get(f, set(Setting))
+    ],
     ids=str,
 )
 def test_function_with_a_setting_it_does_not_have_is_an_error(
@@ -286,7 +295,11 @@ def test_function_with_a_setting_it_does_not_have_is_an_error(
 
 
 def test_the_invalid_combinations_are_community_individual_and_co_consultation_group() -> None:
-    invalid = [(f, s) for f, s in itertools.product(Function, Setting) if s not in SETTINGS_OF[f]]
+    invalid = [
+        (f, s)
+        for f, s in itertools.product(Function, Setting)
+        if s not in SETTINGS_OF.get(f, set(Setting))
+    ]
 
     assert [
         (Function.COMMUNITY, Setting.INDIVIDUAL),

@@ -16,7 +16,6 @@ import math
 import tomllib
 from collections.abc import Mapping
 from decimal import Decimal
-from importlib import resources
 from typing import Any
 
 import pytest
@@ -38,16 +37,26 @@ from inami_ppl import (
     load_rules,
     ruleset_for,
 )
+from support import FIXTURE_TABLE
 
 D = dt.date
 Location = tuple[str | int, ...]  # keys and list indexes leading to a value of a table
-RULES_TOML = resources.files("inami_ppl") / "data/rules.toml"
+# Mechanism tests read the frozen fixture table, never the bundled one (whose values change).
+RULES_TOML = FIXTURE_TABLE
 BUNDLED: dict[str, Any] = tomllib.loads(RULES_TOML.read_text("utf-8"))
 
 FIRST_COVERED = D(2021, 9, 1)
 LAST_COVERED = D(2027, 12, 31)
-# RULES.md §1, §8 (youth free from 2024-02-01), §9 (indexed fees from 2024-01-01 [A]).
-CHANGE_DATES = (D(2021, 9, 1), D(2024, 1, 1), D(2024, 2, 1), D(2024, 4, 1))
+# RULES.md §1, §8 (youth free from 2024-02-01), §9 (fees: raised 2022-01-01, indexed
+# 2024-01-01 [A], estimates from 2025-01-01).
+CHANGE_DATES = (
+    D(2021, 9, 1),
+    D(2022, 1, 1),
+    D(2024, 1, 1),
+    D(2024, 2, 1),
+    D(2024, 4, 1),
+    D(2025, 1, 1),
+)
 
 FL_I = Kind(Function.FIRST_LINE, Setting.INDIVIDUAL)
 FL_G = Kind(Function.FIRST_LINE, Setting.GROUP)
@@ -286,24 +295,24 @@ WRONG_TYPES: list[tuple[str, Location, object, str]] = [
         1,
         "parameter[2].value",
     ),
-    ("bool where an amount is expected", ("parameter", 14, "value"), True, "parameter[14].value"),
+    ("bool where an amount is expected", ("parameter", 15, "value"), True, "parameter[15].value"),
     (
         "list where an amount is expected",
-        ("parameter", 14, "value"),
+        ("parameter", 15, "value"),
         ["11.00"],
-        "parameter[14].value",
+        "parameter[15].value",
     ),
     (
         "amount too large to hold in cents",
-        ("parameter", 14, "value"),
+        ("parameter", 15, "value"),
         "1e30",
-        "parameter[14].value",
+        "parameter[15].value",
     ),
     (
         "text that is not a number as an amount",
-        ("parameter", 14, "value"),
+        ("parameter", 15, "value"),
         "eleven",
-        "parameter[14].value",
+        "parameter[15].value",
     ),
     (
         "string where a parameter start date is expected",
@@ -399,7 +408,7 @@ def test_the_rows_named_by_index_in_these_tests_are_the_expected_ones() -> None:
     assert ["age.children_adolescents.max", "age.adults.min", "network.one_per_window"] == (
         names[:3]
     )
-    assert "share.individual" == names[14]
+    assert "share.individual" == names[15]
     assert ["2021", "2024"] == [r["id"] for r in BUNDLED["ruleset"]]
     assert "first_line_individual" == BUNDLED["ruleset"][0]["limit"][0]["id"]
     assert "support_individual" == BUNDLED["ruleset"][1]["limit"][0]["id"]
@@ -427,10 +436,10 @@ def test_value_of_the_wrong_type_is_rejected(
 
 
 def test_overlapping_periods_of_a_parameter_are_rejected(table: dict[str, Any]) -> None:
-    parameter_row(table, "fee.individual", FIRST_COVERED)["until"] = D(2024, 1, 31)
+    parameter_row(table, "fee.individual", FIRST_COVERED)["until"] = D(2022, 1, 31)
 
     error = assert_rejected(table, "parameter fee.individual")
-    assert "'2024-01-01'" in str(error)
+    assert "'2022-01-01'" in str(error)
 
 
 def test_open_ended_period_followed_by_another_is_an_overlap(table: dict[str, Any]) -> None:
@@ -447,10 +456,11 @@ def test_overlapping_rule_sets_are_rejected(table: dict[str, Any]) -> None:
     assert_rejected(table, "ruleset")
 
 
-def test_unordered_rule_sets_are_rejected(table: dict[str, Any]) -> None:
+def test_rule_sets_may_be_listed_in_any_order(table: dict[str, Any]) -> None:
+    # Their periods are ordered by their start before they are checked.
     table["ruleset"].reverse()
 
-    assert_rejected(table, "ruleset")
+    assert CHANGE_DATES == Rules.from_mapping(table).change_dates()
 
 
 def test_parameter_rows_may_be_listed_in_any_order(table: dict[str, Any]) -> None:
@@ -464,16 +474,16 @@ def test_parameter_rows_may_be_listed_in_any_order(table: dict[str, Any]) -> Non
 
 
 def test_gap_in_a_required_parameter_is_rejected(table: dict[str, Any]) -> None:
-    parameter_row(table, "fee.individual", FIRST_COVERED)["until"] = D(2023, 11, 30)
+    parameter_row(table, "fee.individual", FIRST_COVERED)["until"] = D(2021, 11, 30)
 
     error = assert_rejected(table, "parameter fee.individual")
-    assert "no gap after 2023-11-30" in str(error)
+    assert "no gap after 2021-11-30" in str(error)
 
 
 def test_required_parameter_ending_before_the_coverage_end_is_rejected(
     table: dict[str, Any],
 ) -> None:
-    parameter_row(table, "fee.individual", D(2024, 1, 1))["until"] = D(2026, 12, 31)
+    parameter_row(table, "fee.individual", D(2025, 1, 1))["until"] = D(2026, 12, 31)
 
     error = assert_rejected(table, "parameter fee.individual")
     assert "reach 2027-12-31" in str(error)
@@ -534,19 +544,21 @@ def test_start_before_the_coverage_start_is_rejected(table: dict[str, Any]) -> N
 def test_coverage_ending_before_it_starts_is_rejected(table: dict[str, Any]) -> None:
     table["coverage"]["end"] = D(2020, 1, 1)
 
-    assert_rejected(table, "ruleset")
+    assert_rejected(table, "coverage.end")
 
 
 @pytest.mark.parametrize(
-    "coverage_end", [LAST_COVERED, D(2021, 8, 31)], ids=["full coverage", "empty coverage"]
+    ("coverage_end", "path"),
+    [(LAST_COVERED, "ruleset"), (D(2021, 8, 31), "coverage.end")],
+    ids=["full coverage", "empty coverage"],
 )
 def test_tables_without_any_rule_set_are_rejected(
-    table: dict[str, Any], coverage_end: dt.date
+    table: dict[str, Any], coverage_end: dt.date, path: str
 ) -> None:
     table["ruleset"] = []
     table["coverage"]["end"] = coverage_end
 
-    assert_rejected(table, "ruleset")
+    assert_rejected(table, path)
 
 
 def test_unknown_parameter_name_is_rejected(table: dict[str, Any]) -> None:
@@ -683,11 +695,12 @@ def test_unknown_window_policy_is_rejected_when_loading(table: dict[str, Any]) -
 
 def test_episode_window_policy_is_accepted(table: dict[str, Any]) -> None:
     # RULES.md §4: an alternative anchoring is a data change only.
-    table["window"]["policy"] = "episode"
+    for ruleset in table["ruleset"]:
+        ruleset["window"]["policy"] = "episode"
 
     rules = Rules.from_mapping(table)
 
-    assert "episode" == rules.window.policy
+    assert "episode" == rules.at(D(2022, 5, 2)).window.policy
     assert "episode" == rules.at(D(2024, 5, 2)).window.policy
 
 
@@ -771,10 +784,10 @@ def test_rules_change_only_on_the_dates_of_rules_md() -> None:
 @pytest.mark.parametrize(
     ("on", "valid_from", "valid_until"),
     [
-        (D(2021, 9, 1), D(2021, 9, 1), D(2023, 12, 31)),
+        (D(2021, 9, 1), D(2021, 9, 1), D(2021, 12, 31)),
         (D(2024, 1, 15), D(2024, 1, 1), D(2024, 1, 31)),
         (D(2024, 3, 31), D(2024, 2, 1), D(2024, 3, 31)),
-        (D(2026, 6, 1), D(2024, 4, 1), D(2027, 12, 31)),
+        (D(2026, 6, 1), D(2025, 1, 1), D(2027, 12, 31)),
     ],
 )
 def test_ruleset_tells_the_span_over_which_nothing_changes(
@@ -882,6 +895,7 @@ def test_rule_value_as_dict_gives_amounts_as_text_and_dates_in_iso() -> None:
         "url": BUNDLED["sources"]["inami-ppl-2021"],
         "confidence": "SEED",
         "note": None,
+        "estimate": False,
     } == share.as_dict()
 
 
@@ -997,7 +1011,16 @@ def test_kinds_without_a_maximum_in_2024(on: dt.date, kind: Kind) -> None:
         (D(2024, 4, 1), "limit.individual_total.adults", Confidence.ASSUMPTION),
         (D(2024, 4, 1), "counts_as.first_line/individual", Confidence.ASSUMPTION),
         (D(2022, 1, 1), "window.policy", Confidence.ASSUMPTION),
-        (D(2022, 1, 1), "fee.individual", Confidence.SECONDARY),
+        (D(2021, 10, 1), "fee.individual", Confidence.SECONDARY),
+        # §9: from 2022-01-01 the amount is not known; the estimate is ours.
+        (D(2022, 1, 1), "fee.individual", Confidence.ASSUMPTION),
+        (D(2025, 1, 1), "fee.individual", Confidence.ASSUMPTION),
+        # §5: the reading of the first-line mix is ours, on the joint and the group maxima.
+        (D(2022, 1, 1), "limit.first_line_total.adults", Confidence.ASSUMPTION),
+        (D(2022, 1, 1), "limit.first_line_group.adults", Confidence.ASSUMPTION),
+        # §1: the end of the covered period is ours; §2: the forced move at 24 too.
+        (D(2022, 1, 1), "coverage.end", Confidence.ASSUMPTION),
+        (D(2022, 1, 1), "network.forced_switch_allowed", Confidence.ASSUMPTION),
         (D(2022, 1, 1), "fee.group.other", Confidence.ASSUMPTION),
         # §9: the amount is [SEED], its date 2024-01-01 is ours: "keep it in data, marked [A]".
         (D(2024, 1, 1), "fee.individual", Confidence.ASSUMPTION),
@@ -1077,21 +1100,6 @@ def test_requiring_a_parameter_not_in_force_is_a_rule_data_error() -> None:
 
     assert "share.youth_free_max_age" == info.value.value
     assert None is ruleset.parameter("share.youth_free_max_age")
-
-
-# --------------------------------------------------------------------------------------
-# Yearly review (STYLE.md): the tables must be reviewed at least once a year.
-
-
-def test_rule_tables_were_reviewed_within_the_last_year() -> None:
-    # The one test that reads today's date: a reminder to check the yearly indexation.
-    today = dt.date.today()  # noqa: DTZ011  (local date is fine for a yearly reminder)
-    reviewed_on = default_rules().reviewed_on
-
-    assert (today - reviewed_on).days <= 366, (
-        f"data/rules.toml was last reviewed on {reviewed_on}: check the amounts "
-        "(indexation) and the coverage end, then update reviewed_on"
-    )
 
 
 # --------------------------------------------------------------------------------------

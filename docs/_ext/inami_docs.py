@@ -1,8 +1,9 @@
 """Pages written from the library itself when the documentation is built.
 
-The value of every rule, the list of our assumptions, the reason codes with their
-messages and the API reference all come from the package (``default_rules()``, the
-message catalogues, ``__all__``), so that no value is ever written by hand twice. The
+The value of every rule, the list of our assumptions, the sources, the reason codes
+with their messages and the API reference all come from the package
+(``default_rules()``, the message catalogues, ``__all__``), so that no value is ever
+written by hand twice. The
 Sphinx extension (:func:`setup`) writes them to ``docs/_generated/`` before reading the
 sources; the page functions return Markdown (MyST) text and are tested on their own.
 """
@@ -35,6 +36,7 @@ SAMPLE_PARAMS: dict[str, dict[str, str]] = {
         "other_network": "children_adolescents",
         "last_date": "2024-03-04",
         "frees_on": "2025-03-05",
+        "window": "trailing/12",
     },
     "function.not_in_force": {
         "function": "first_line",
@@ -47,14 +49,16 @@ SAMPLE_PARAMS: dict[str, dict[str, str]] = {
         "used": "8",
         "network": "adults",
         "frees_on": "2025-05-07",
+        "window": "trailing/12",
     },
     "quota.combination": {
         "kind": "support/individual",
         "conflict": "treatment/individual",
         "frees_on": "2025-06-04",
+        "window": "trailing/12",
     },
     "day.limit": {"date": "2024-05-02"},
-    "assessment.missing": {"function": "treatment"},
+    "assessment.missing": {"function": "treatment", "window": "trailing/12"},
     "video.first_in_person": {},
 }
 WHEN = {
@@ -87,24 +91,24 @@ def _period(value: RuleValue) -> str:
     return f"{value.start.isoformat()} to {end}"
 
 
-def _source(value: RuleValue) -> str:
-    url = value.source.url
-    link = f"[{value.source.key}]({url})" if url.startswith("https://") else value.source.key
+def _link(key: str, url: str) -> str:
+    return f"[{key}]({url})" if url.startswith("https://") else key
+
+
+def _block(value: RuleValue) -> str:
+    """One value as one paragraph: readable at any width, its source and mark always visible."""
+    label = f" ({value.label.en})" if value.label else ""
+    estimate = ", **estimate**" if value.estimate else ""
     note = f" {_cell(value.source.note)}" if value.source.note else ""
-    return f"{link}{note}"
+    return (
+        f"- **`{value.name}`**{label}: {_shown(value)}, valid {_period(value)}, "
+        f"mark `{value.source.confidence.value}`{estimate}. "
+        f"Source: {_link(value.source.key, value.source.url)}.{note}"
+    )
 
 
-def _table(values: Iterable[RuleValue]) -> list[str]:
-    lines = [
-        "| value | is | valid | mark | source and note |",
-        "|---|---|---|---|---|",
-    ]
-    lines += [
-        f"| `{v.name}` | {_shown(v)} | {_period(v)} | `{v.source.confidence.value}` "
-        f"| {_source(v)} |"
-        for v in values
-    ]
-    return lines
+def _blocks(values: Iterable[RuleValue]) -> list[str]:
+    return [_block(v) for v in values]
 
 
 def _overlaps(value: RuleValue, start: dt.date, end: dt.date) -> bool:
@@ -131,11 +135,13 @@ def ruleset_page(ruleset_id: str) -> str:
         "is written from the bundled rule tables when the documentation is built: it lists every "
         "value that is in force on some day of the rule set, with the dates it is valid, its "
         "confidence mark and its source. Values that change within the rule set (fees, the free "
-        "care for young people) appear once per period.",
+        "care for young people) appear once per period. A value marked **estimate** is the last "
+        "known amount, kept where no source gives the real one: every decision that uses it says "
+        "so (`unconfirmed_values`).",
         "",
         "Marks: " + "; ".join(f"`{mark}` {text}" for mark, text in MARKS.items()) + ".",
         "",
-        *_table(values),
+        *_blocks(values),
         "",
     ]
     return "\n".join(lines)
@@ -148,14 +154,44 @@ def assumptions_page() -> str:
         "# Our assumptions",
         "",
         "Where no source we could read settles a point, we chose a reading and marked the value "
-        "`A`. They are data: a different reading is an override (`Rules.with_overrides`) or a "
-        "change to the tables, never a change to the code. Judge them for yourself; the note of "
+        "`A`. They are data: a different reading is an amendment file (`Rules.amend`), an "
+        "override (`Rules.with_overrides`) or a change to the tables, never a change to the "
+        "code. Judge them for yourself; the note of "
         "each says what we assumed and why. This list is written from the rule tables when the "
         "documentation is built.",
         "",
-        *_table(values),
+        *_blocks(values),
         "",
     ]
+    return "\n".join(lines)
+
+
+def sample_message(code: str, lang: str) -> str:
+    """The message of ``code`` in ``lang`` with the example facts and the tables' labels."""
+    return render(code, SAMPLE_PARAMS[code], lang, default_rules().labels(lang))
+
+
+def sources_page() -> str:
+    """Every source key of the tables with its URL and how many values cite it."""
+    rules = default_rules()
+    cited: dict[str, int] = {}
+    for value in rules.values():
+        cited[value.source.key] = cited.get(value.source.key, 0) + 1
+    lines = [
+        "# Sources",
+        "",
+        "Every value of the rule tables names its source by a short key. This page lists every "
+        "key with the document it stands for and how many values of the tables cite it; it is "
+        "written from the tables when the documentation is built. An amendment file adds its "
+        "own keys (see [Bringing in new amounts](../amendments.md)).",
+        "",
+    ]
+    lines += [
+        f"- `{key}`: {url if url.startswith('https://') else _cell(url)}, "
+        f"cited by {cited.get(key, 0)} values."
+        for key, url in sorted(rules.sources.items())
+    ]
+    lines.append("")
     return "\n".join(lines)
 
 
@@ -167,14 +203,15 @@ def reason_codes_page() -> str:
         "A refused decision lists every rule the session breaks, in the order below, each code "
         "once. The codes are stable; the messages come from the catalogues in "
         "`inami_ppl/messages/` (the caller picks the language with `Reason.message(lang)`). "
-        "The messages below are rendered with example facts.",
+        "The messages below are rendered with example facts; functions and limits are named by "
+        "their labels in the rule tables, and the window as the rule set's policy defines it.",
         "",
     ]
     for code in REASON_CODES:
         lines += [f"## `{code}`", "", f"When: {WHEN[code]}.", ""]
         lines += ["| language | message |", "|---|---|"]
         lines += [
-            f"| {LANGUAGE_NAMES[lang]} | {_cell(render(code, SAMPLE_PARAMS[code], lang))} |"
+            f"| {LANGUAGE_NAMES[lang]} | {_cell(sample_message(code, lang))} |"
             for lang in LANGUAGES
         ]
         lines.append("")
@@ -226,6 +263,7 @@ PAGES = {
     "values-2021.md": lambda: ruleset_page("2021"),
     "values-2024.md": lambda: ruleset_page("2024"),
     "assumptions.md": assumptions_page,
+    "sources.md": sources_page,
     "reason-codes.md": reason_codes_page,
     "api.rst": api_page,
 }

@@ -72,6 +72,9 @@ class Totals:
     ``patients`` counts the distinct patients with at least one assessed session.
     Fees and insurer shares cover accepted individual sessions; accepted group
     sessions are counted in ``group_sessions``, without a fee (see the module).
+    ``unconfirmed`` counts the decisions that used a value nobody confirmed (an
+    estimate, or the rules after the covered period); ``unconfirmed_values`` counts
+    them by value name (a decision that used two counts under both).
     """
 
     sessions: int = 0
@@ -84,6 +87,8 @@ class Totals:
     practitioner_fee: Decimal = _ZERO
     insurer_share: Decimal = _ZERO
     group_sessions: int = 0
+    unconfirmed: int = 0
+    unconfirmed_values: tuple[tuple[str, int], ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         """A flat, JSON-ready form (amounts as text, reasons as ``{code: count}``)."""
@@ -98,6 +103,8 @@ class Totals:
             "practitioner_fee": str(self.practitioner_fee),
             "insurer_share": str(self.insurer_share),
             "group_sessions": self.group_sessions,
+            "unconfirmed": self.unconfirmed,
+            "unconfirmed_values": dict(self.unconfirmed_values),
         }
 
 
@@ -114,6 +121,8 @@ class _Counter:
         "reasons",
         "refused",
         "share",
+        "unconfirmed",
+        "unconfirmed_values",
     )
 
     def __init__(self) -> None:
@@ -121,6 +130,8 @@ class _Counter:
         self.reasons: Counter[str] = Counter()
         self.patients: set[str] = set()
         self.share = self.fee = self.insurer = _ZERO
+        self.unconfirmed = 0
+        self.unconfirmed_values: Counter[str] = Counter()
 
     def add(self, claim: Claim) -> None:
         a = claim.assessment
@@ -128,6 +139,9 @@ class _Counter:
             self.invalid += 1
             return
         self.patients.add(claim.patient_id or "")  # an assessed row always has one
+        if a.unconfirmed:
+            self.unconfirmed += 1
+            self.unconfirmed_values.update(a.unconfirmed_values)
         if not a.allowed:
             self.refused += 1
             self.reasons.update(a.codes)
@@ -152,6 +166,8 @@ class _Counter:
             practitioner_fee=self.fee,
             insurer_share=self.insurer,
             group_sessions=self.groups,
+            unconfirmed=self.unconfirmed,
+            unconfirmed_values=tuple(sorted(self.unconfirmed_values.items())),
         )
 
 
@@ -274,7 +290,7 @@ class Average:
     """The average number of sessions of a kind per patient in one network.
 
     Over the patients with at least one accepted session of the kind; compared with
-    the network caseload target of the rule tables (``RULES.md`` §5: a target for
+    the network caseload target of the rule tables (rules §5: a target for
     the network, never a per-patient limit).
     """
 

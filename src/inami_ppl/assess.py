@@ -1,7 +1,7 @@
 """Decisions on sessions: eligibility, quotas and tariffs brought together.
 
 :func:`assess`, :func:`assess_history`, :func:`remaining`, :func:`next_allowed_date`
-and :func:`patient_share` (``DESIGN.md``, public contract).
+and :func:`patient_share` (the public API).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from inami_ppl._validate import check_date, to_enum
 from inami_ppl.decision import Assessment, Reason
 from inami_ppl.errors import InvalidInputError, OutOfCoverageError
 from inami_ppl.model import Function, Network, Patient, Role, Session, Setting
-from inami_ppl.periods import ONE_DAY, WindowPolicy, birthday, window_policy
+from inami_ppl.periods import ONE_DAY, WindowPolicy, birthday
 from inami_ppl.rulesets import Rules, Ruleset, resolve_rules
-from inami_ppl.tariffs import fee_for, share_for
+from inami_ppl.tariffs import fee_for, fee_name, share_for
 
 __all__ = [
     "assess",
@@ -60,7 +60,7 @@ def _sessions(field: str, values: object, rules: Rules) -> list[Session]:
 
 
 def _check_born(patient: Patient, session: Session) -> None:
-    """A birth date after the session is bad input, not a refusal (``RULES.md`` §2, §11)."""
+    """A birth date after the session is bad input, not a refusal (rules §2, §11)."""
     if patient.birth_date > session.date:
         raise InvalidInputError(
             "birth_date", patient.birth_date, f"a date on or before {session.date.isoformat()}"
@@ -68,11 +68,11 @@ def _check_born(patient: Patient, session: Session) -> None:
 
 
 def _policy(rules: Rules) -> WindowPolicy:
-    return window_policy(rules.window.policy, rules.window.months)
+    return rules.policy()
 
 
 def _judge(patient: Patient, session: Session, ruleset: Ruleset, tally: Tally) -> Assessment:
-    """Apply every rule of ``RULES.md`` §2-§8 to ``session`` against the window in ``tally``."""
+    """Apply every rule of §2-§8 of the rules to ``session`` against the window in ``tally``."""
     _check_born(patient, session)
     reasons: list[Reason] = [
         *eligibility.check_age_network(patient, session, ruleset),
@@ -92,25 +92,32 @@ def _judge(patient: Patient, session: Session, ruleset: Ruleset, tally: Tally) -
     allowed = not reasons
     uses = () if not_in_force else quotas.quota_uses(standing, accepted=allowed)
     if not allowed:
+        # The messages name the window as the rule set's policy defines it.
+        window = ("window", ruleset.window.code)
+        unconfirmed = ruleset.unconfirmed_values(())
         return Assessment(
             session=session,
             allowed=False,
-            reasons=tuple(reasons),
+            reasons=tuple(attrs.evolve(r, params=(*r.params, window)) for r in reasons),
             patient_share=None,
             practitioner_fee=None,
             insurer_share=None,
             ruleset=ruleset.id,
-            unconfirmed=ruleset.unconfirmed,
+            unconfirmed=bool(unconfirmed),
+            unconfirmed_values=unconfirmed,
             quota=uses,
         )
     share = share_for(patient, session, ruleset, tally)
     fee: Decimal | None = None
     insurer: Decimal | None = None
     sources = [share.source]
+    used = [share.name]
     if session.setting is Setting.INDIVIDUAL:
         fee, fee_source = fee_for(ruleset, Setting.INDIVIDUAL, Role.PSYCHOLOGIST)
         insurer = fee - share.amount
         sources.append(fee_source)
+        used.append(fee_name(Setting.INDIVIDUAL, Role.PSYCHOLOGIST))
+    unconfirmed = ruleset.unconfirmed_values(used)
     return Assessment(
         session=session,
         allowed=True,
@@ -119,9 +126,11 @@ def _judge(patient: Patient, session: Session, ruleset: Ruleset, tally: Tally) -
         practitioner_fee=fee,
         insurer_share=insurer,
         ruleset=ruleset.id,
-        unconfirmed=ruleset.unconfirmed,
+        unconfirmed=bool(unconfirmed),
+        unconfirmed_values=unconfirmed,
         quota=uses,
         sources=tuple(sources),
+        billing_code=ruleset.billing_code(session),
     )
 
 
@@ -137,7 +146,7 @@ def assess(
 
     ``history`` holds the patient's earlier accepted sessions in any order; sessions
     dated after ``session.date`` are ignored. The decision lists every rule broken,
-    with reason codes in the order of ``DESIGN.md``.
+    with reason codes in the order of the reason-code page.
 
     >>> import datetime as dt
     >>> from inami_ppl import Patient, Session
@@ -235,7 +244,7 @@ def patient_share(
     rules: Rules | None = None,
     accept_unconfirmed: bool = False,
 ) -> Decimal:
-    """What the patient pays for ``session`` if it is accepted (``RULES.md`` §8).
+    """What the patient pays for ``session`` if it is accepted (rules §8).
 
     >>> import datetime as dt
     >>> from inami_ppl import Patient, Session

@@ -2,8 +2,10 @@
 
 ``inami-ppl assess FILE`` reads a claims file (CSV or JSON lines, ``-`` for standard
 input) and writes every row with its decision; ``inami-ppl rules --on DATE`` lists
-the rules in force on a date with their sources; ``inami-ppl --version``.
-``python -m inami_ppl`` runs the same command.
+the rules in force on a date with their sources (estimates marked);
+``inami-ppl rules diff FILE...`` lists what amendment files change, value by value;
+``--rules FILE`` (repeatable, applied in order) amends the bundled rules for the run;
+``inami-ppl --version``. ``python -m inami_ppl`` runs the same command.
 
 Exit codes of ``assess``: 0 when every row could be read, 1 when some rows are
 malformed (each is reported on standard error with its line number), 2 for a usage
@@ -56,7 +58,7 @@ from inami_ppl.claims.readers import watch
 from inami_ppl.claims.writers import claim_cells, csv_line, jsonl_line, output_header
 from inami_ppl.errors import InamiPplError
 from inami_ppl.messages import LANGUAGES
-from inami_ppl.rulesets import ruleset_for
+from inami_ppl.rulesets import Rules, default_rules
 
 __all__ = [
     "EXIT_INTERRUPTED",
@@ -155,6 +157,7 @@ def _assess_options(commands: argparse._SubParsersAction[argparse.ArgumentParser
         help="apply the last rules to sessions after the period the rules cover",
     )
     assess.add_argument("--no-progress", action="store_true", help="never show the progress line")
+    _rules_option(assess)
 
 
 def _rules_options(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -164,13 +167,22 @@ def _rules_options(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         description="List every rule value in force on a date with its validity, source "
         "and confidence mark (SEED, P primary, S secondary, A our assumption).",
     )
-    rules.add_argument("--on", required=True, metavar="DATE", help="the date, YYYY-MM-DD")
+    rules.add_argument("--on", metavar="DATE", help="the date, YYYY-MM-DD")
     rules.add_argument("--json", action="store_true", help="write JSON instead of a table")
     rules.add_argument(
         "--accept-unconfirmed",
         action="store_true",
         help="after the covered period, show the last rules (marked unconfirmed)",
     )
+    _rules_option(rules)
+    diff = rules.add_subparsers(dest="rules_command", metavar="diff").add_parser(
+        "diff",
+        help="list what amendment files change",
+        description="List, value by value with their periods, the rows that amendment files "
+        "remove (-) and add (+), applied in order to the bundled rules (and to any --rules "
+        "given before 'diff').",
+    )
+    diff.add_argument("amendments", nargs="+", metavar="FILE", help="an amendment file (TOML)")
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:
@@ -180,6 +192,31 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
 
 class _TerminatedError(KeyboardInterrupt):
     """SIGTERM arrived."""
+
+
+def _rules_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rules",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="amend the bundled rules with this file (TOML, the tables' format); repeatable, "
+        "applied in order",
+    )
+
+
+def _amended(rules: Rules, files: Sequence[str]) -> Rules:
+    """``rules`` amended by each file in turn; a file that cannot be used is a usage error."""
+    for name in files:
+        try:
+            data = Path(name).read_bytes()
+        except OSError as error:
+            raise UsageError(f"--rules: {name}: {error.strerror or error}") from None
+        try:
+            rules = rules.amend(data, name=name)
+        except InamiPplError as error:
+            raise UsageError(f"--rules: {error}") from None
+    return rules
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -242,6 +279,7 @@ def _assess(args: argparse.Namespace) -> int:
     out_format: Format = args.output_format or in_format
     if args.excel and out_format != "csv":
         raise UsageError("--excel: writes CSV only (not with --output-format jsonl)")
+    rules = _amended(default_rules(), args.rules)
     stream = _open_input(args)
     output = Output(args.output)
     try:
@@ -260,6 +298,7 @@ def _assess(args: argparse.Namespace) -> int:
                 watch(rows, stream, progress),
                 grouped=args.grouped,
                 strict=args.strict,
+                rules=rules,
                 accept_unconfirmed=args.accept_unconfirmed,
                 date_format=args.date_format,
             )
@@ -344,6 +383,8 @@ def _print_summary(totals: Totals) -> None:
         f"practitioner fees (individual sessions): {totals.practitioner_fee} EUR",
         f"insurer share (individual sessions): {totals.insurer_share} EUR",
         f"accepted group sessions (fee per facilitator, not computed): {totals.group_sessions}",
+        f"unconfirmed (used an estimate or rules after the covered period): {totals.unconfirmed}",
+        *(f"  {name}: {count}" for name, count in totals.unconfirmed_values),
     ]
     say("\n".join(lines), sys.stderr)
 
@@ -353,12 +394,22 @@ def _print_summary(totals: Totals) -> None:
 
 
 def _rules(args: argparse.Namespace) -> int:
+    rules = _amended(default_rules(), args.rules)
+    if args.rules_command == "diff":
+        changes = rules.diff(_amended(rules, args.amendments))
+        for change in changes:
+            say(change.line())
+        if not changes:
+            say("no change")
+        return EXIT_OK
+    if args.on is None:
+        raise UsageError("rules: expected --on DATE or 'diff FILE'")
     try:
         on = dt.date.fromisoformat(args.on)
     except ValueError:
         raise UsageError(f"--on: expected a date YYYY-MM-DD, got {args.on!r}") from None
     try:
-        ruleset = ruleset_for(on, accept_unconfirmed=args.accept_unconfirmed)
+        ruleset = rules.at(on, accept_unconfirmed=args.accept_unconfirmed)
     except InamiPplError as error:
         raise UsageError(f"--on: {error}") from None
     values = [value.as_dict() for value in ruleset.values()]
@@ -373,7 +424,10 @@ def _rules(args: argparse.Namespace) -> int:
         return EXIT_OK
     note = " (unconfirmed: after the period the rules cover)" if ruleset.unconfirmed else ""
     say(f"Rules in force on {on.isoformat()}: rule set {ruleset.id}{note}")
-    say("confidence: SEED founding documents, P primary, S secondary, A our assumption\n")
+    say(
+        "confidence: SEED founding documents, P primary, S secondary, A our assumption; "
+        "estimate: a value nobody confirmed (the last known amount)\n"
+    )
     width = max(len(str(v["name"])) for v in values)
     for value in values:
         shown = value["value"]
@@ -382,6 +436,7 @@ def _rules(args: argparse.Namespace) -> int:
         say(
             f"{value['name']:<{width}}  {text:<12}  {value['start']}..{until}  "
             f"[{value['confidence']}] {value['source']} {value['url']}"
+            + (" estimate" if value["estimate"] else "")
         )
     return EXIT_OK
 

@@ -1,7 +1,7 @@
 """Decisions: :class:`Reason` and :class:`Assessment`, and their JSON form.
 
 A decision explains itself: every refusal lists stable reason codes, each with the
-facts its message needs and the sources of the rule applied (``DESIGN.md`` §3).
+facts its message needs and the sources of the rule applied (the reason-code page).
 """
 
 from __future__ import annotations
@@ -18,10 +18,13 @@ from inami_ppl import messages
 from inami_ppl._validate import check_bool
 from inami_ppl.errors import InvalidInputError
 from inami_ppl.model import Confidence, Session, Source
+from inami_ppl.rulesets import Rules, resolve_rules
 
 __all__ = ["FORMAT_VERSION", "Assessment", "QuotaUse", "Reason"]
 
-FORMAT_VERSION: Final = 1
+# Version 2 added ``unconfirmed_values`` and ``billing_code``; version 1 forms still read.
+FORMAT_VERSION: Final = 2
+_READABLE: Final = (1, 2)
 
 
 def _sorted_params(params: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
@@ -42,9 +45,14 @@ class Reason:
     params: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_sorted_params)
     sources: tuple[Source, ...] = ()
 
-    def message(self, lang: str = "en") -> str:
-        """The explanation in ``lang``: ``"fr"``, ``"nl"``, ``"de"`` or ``"en"``."""
-        return messages.render(self.code, dict(self.params), lang)
+    def message(self, lang: str = "en", *, rules: Rules | None = None) -> str:
+        """The explanation in ``lang``: ``"fr"``, ``"nl"``, ``"de"`` or ``"en"``.
+
+        Functions and limits are named by their labels in ``rules`` (default: the
+        bundled tables); a code without a label is shown as it is.
+        """
+        labels = resolve_rules(rules).labels(lang)
+        return messages.render(self.code, dict(self.params), lang, labels)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form."""
@@ -62,6 +70,10 @@ class Reason:
             params=tuple(data["params"].items()),
             sources=tuple(_source_from(s) for s in data["sources"]),
         )
+
+
+def _names(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
 
 
 @final
@@ -82,13 +94,16 @@ class QuotaUse:
 @final
 @attrs.frozen(kw_only=True)
 class Assessment:
-    """The decision on one session (``DESIGN.md``, public contract).
+    """The decision on one session (the public API).
 
     ``patient_share`` is ``None`` when refused. ``practitioner_fee`` and
     ``insurer_share`` are given for accepted individual sessions; a group fee is paid
     per facilitator (see :func:`~inami_ppl.practitioner_fee`), so they are ``None``
-    for group sessions. ``unconfirmed`` is true when the session lies after the
-    period the rule tables cover and the last rules were applied on request.
+    for group sessions. ``unconfirmed`` is true when the decision used a value
+    nobody confirmed: an estimate (named in ``unconfirmed_values``, e.g.
+    ``"fee.individual"``) or, after the covered period, the last rules applied on
+    request (``"coverage.end"``). ``billing_code`` is the user's code for this kind of
+    session when a billing-code table was loaded (``None`` otherwise).
     """
 
     session: Session
@@ -101,15 +116,17 @@ class Assessment:
     unconfirmed: bool = False
     quota: tuple[QuotaUse, ...] = ()
     sources: tuple[Source, ...] = ()
+    unconfirmed_values: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    billing_code: str | None = None
 
     @property
     def codes(self) -> tuple[str, ...]:
         """The reason codes, in order."""
         return tuple(reason.code for reason in self.reasons)
 
-    def messages(self, lang: str = "en") -> tuple[str, ...]:
-        """The reasons' messages in ``lang``."""
-        return tuple(reason.message(lang) for reason in self.reasons)
+    def messages(self, lang: str = "en", *, rules: Rules | None = None) -> tuple[str, ...]:
+        """The reasons' messages in ``lang`` (labels from ``rules``, default the bundled ones)."""
+        return tuple(reason.message(lang, rules=rules) for reason in self.reasons)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form, with the format version (``"format"``)."""
@@ -133,6 +150,8 @@ class Assessment:
             "insurer_share": _money(self.insurer_share),
             "ruleset": self.ruleset,
             "unconfirmed": self.unconfirmed,
+            "unconfirmed_values": list(self.unconfirmed_values),
+            "billing_code": self.billing_code,
             "quota": [attrs.asdict(use) for use in self.quota],
             "sources": [_source_dict(s) for s in self.sources],
         }
@@ -159,9 +178,9 @@ class Assessment:
 
         """
         form: object = data
-        if not isinstance(form, Mapping) or form.get("format") != FORMAT_VERSION:
+        if not isinstance(form, Mapping) or form.get("format") not in _READABLE:
             found = form.get("format") if isinstance(form, Mapping) else form
-            raise InvalidInputError("format", found, str(FORMAT_VERSION))
+            raise InvalidInputError("format", found, " or ".join(map(str, _READABLE)))
         try:
             raw = dict(data["session"])
             raw["date"] = dt.date.fromisoformat(raw["date"])
@@ -176,6 +195,8 @@ class Assessment:
                 unconfirmed=check_bool("unconfirmed", data["unconfirmed"]),
                 quota=tuple(QuotaUse(**use) for use in data["quota"]),
                 sources=tuple(_source_from(s) for s in data["sources"]),
+                unconfirmed_values=tuple(data.get("unconfirmed_values", ())),
+                billing_code=data.get("billing_code"),
             )
         except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as error:
             raise InvalidInputError("assessment", error, "the JSON form of an Assessment") from None

@@ -1,4 +1,4 @@
-"""Who may have which session when (``RULES.md`` §2, §3, §7).
+"""Who may have which session when (rules §2, §3, §7).
 
 Networks and age, one network per window, the function in force, one session a day,
 the functional assessment, video after an in-person session.
@@ -50,7 +50,7 @@ def networks_for(
     rules: Rules | None = None,
     accept_unconfirmed: bool = False,
 ) -> frozenset[Network]:
-    """The networks open to someone born on ``birth_date``, on ``on`` (``RULES.md`` §2, [SEED]).
+    """The networks open to someone born on ``birth_date``, on ``on`` (rules §2, [SEED]).
 
     Children and adolescents up to and including 23; adults from 15.
 

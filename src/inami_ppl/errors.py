@@ -1,7 +1,7 @@
 """The library's errors: one hierarchy rooted at :class:`InamiPplError`.
 
 Bad input raises an error; a valid history that breaks a rule gives a refused
-:class:`~inami_ppl.Assessment` instead (``RULES.md`` §11).
+:class:`~inami_ppl.Assessment` instead (rules §11).
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ class InvalidInputError(InamiPplError, ValueError):
 
 
 class OutOfCoverageError(InvalidInputError):
-    """A date lies outside the period the rule tables cover (``RULES.md`` §1)."""
+    """A date lies outside the period the rule tables cover (rules §1)."""
 
 
 class RuleDataError(InvalidInputError):

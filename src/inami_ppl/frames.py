@@ -159,6 +159,8 @@ def assess_frame(
       :func:`~inami_ppl.claims.assess_file`;
     - ``reasons`` (codes joined by ``;``) and ``messages`` (in ``lang``, joined by
       `` | ``): text, empty when there is none; ``ruleset``: categorical;
+    - ``unconfirmed_values``: the names of the estimates used, joined by ``;``;
+      ``billing_code``: the code of a loaded billing-code table, else ``None``;
     - ``error``: what is wrong with a malformed row, else ``None``;
     - ``date`` and ``birth_date``, given as text or ``datetime.date``, become
       ``datetime64`` when every one of them reads as a date (else they are left as given).
@@ -229,7 +231,9 @@ def summary_frame(
 
     Refusals are counted per reason in the columns ``refused.<code>``; amounts are exact
     ``Decimal`` totals; ``month`` is a pandas monthly ``Period`` (it sorts and plots as
-    time).
+    time); ``unconfirmed`` counts the decisions that used an estimate, and
+    ``unconfirmed_values`` names the values with their counts (``fee.individual:3``,
+    joined by ``;``).
     """
     summary = summarize(_claims(frame, rules=rules, accept_unconfirmed=accept_unconfirmed), by)
     rows = []
@@ -238,6 +242,9 @@ def summary_frame(
         assert isinstance(reasons, dict)  # noqa: S101  (the form of Totals.as_dict)
         for code in REASON_CODES:
             record[f"refused.{code}"] = reasons.get(code, 0)
+        named = record["unconfirmed_values"]
+        assert isinstance(named, dict)  # noqa: S101  (the form of Totals.as_dict)
+        record["unconfirmed_values"] = ";".join(f"{k}:{v}" for k, v in named.items())
         for money in ("patient_share", "practitioner_fee", "insurer_share"):
             record[money] = _decimal(record[money])
         rows.append(record)
@@ -259,6 +266,8 @@ _TOTAL_COLUMNS = (
     "practitioner_fee",
     "insurer_share",
     "group_sessions",
+    "unconfirmed",
+    "unconfirmed_values",
 )
 
 

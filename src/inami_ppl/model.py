@@ -1,4 +1,4 @@
-"""Enums and value objects: the vocabulary of the library (``DESIGN.md``, public contract).
+"""Enums and value objects: the vocabulary of the library (the public API).
 
 Every value object is a frozen ``attrs`` class that validates its fields when it is
 built, so that a bad type or an unknown code fails at once with
@@ -31,14 +31,14 @@ __all__ = [
 
 
 class Network(enum.StrEnum):
-    """The two kinds of mental-health network, by age (``RULES.md`` §2)."""
+    """The two kinds of mental-health network, by age (rules §2)."""
 
     CHILDREN_ADOLESCENTS = "children_adolescents"
     ADULTS = "adults"
 
 
 class Function(enum.StrEnum):
-    """What a session is for (``RULES.md`` §3); each exists in one rule set."""
+    """What a session is for (rules §3); each exists in one rule set."""
 
     FIRST_LINE = "first_line"
     SPECIALIZED = "specialized"
@@ -56,7 +56,7 @@ class Setting(enum.StrEnum):
 
 
 class Modality(enum.StrEnum):
-    """Where the session takes place (``RULES.md`` §3)."""
+    """Where the session takes place (rules §3)."""
 
     PRACTICE = "practice"
     OUTREACH = "outreach"
@@ -65,7 +65,7 @@ class Modality(enum.StrEnum):
 
 
 class Role(enum.StrEnum):
-    """Who facilitates a group session; decides the group fee (``RULES.md`` §9, §10)."""
+    """Who facilitates a group session; decides the group fee (rules §9, §10)."""
 
     PSYCHOLOGIST = "psychologist"
     PHYSICIAN = "physician"
@@ -73,7 +73,7 @@ class Role(enum.StrEnum):
 
 
 class Confidence(enum.StrEnum):
-    """How sure we are of a rule value: its provenance mark in ``RULES.md``."""
+    """How sure we are of a rule value: its provenance mark (``SEED``, ``P``, ``S``, ``A``)."""
 
     SEED = "SEED"
     PRIMARY = "P"
@@ -101,7 +101,7 @@ class Kind(NamedTuple):
         return cls(to_enum(Function, field, function), to_enum(Setting, field, setting))
 
 
-# RULES.md §3: the settings each function has. A definition of the functions, not a
+# Rules §3: the settings each function has. A definition of the functions, not a
 # limit that changes over time, so it lives here rather than in the dated tables.
 SETTINGS: dict[Function, frozenset[Setting]] = {
     Function.FIRST_LINE: frozenset(Setting),
@@ -194,7 +194,7 @@ class Patient:
 @final
 @attrs.frozen(kw_only=True)
 class Session:
-    """One session of reimbursed psychological care (``RULES.md`` §3).
+    """One session of reimbursed psychological care (rules §3).
 
     Fields accept the enums or their string codes. A function used with a setting
     it does not have (community individual, co-consultation group) is an error.
@@ -216,7 +216,7 @@ class Session:
     provider: str | None = attrs.field(default=None, converter=_provider)
 
     def __attrs_post_init__(self) -> None:
-        """Check that the function has the setting (``RULES.md`` §3)."""
+        """Check that the function has the setting (rules §3)."""
         if self.setting not in SETTINGS[self.function]:
             allowed = " or ".join(sorted(s.value for s in SETTINGS[self.function]))
             raise InvalidInputError(
@@ -232,7 +232,7 @@ class Session:
 @final
 @attrs.frozen(kw_only=True)
 class Source:
-    """Where a rule value comes from: a source key of ``RULES.md``, its URL and its mark."""
+    """Where a rule value comes from: a source key of the tables, its URL and its mark."""
 
     key: str
     url: str

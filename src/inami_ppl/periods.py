@@ -1,4 +1,4 @@
-"""Dates: age in completed years and the 12-month window (``RULES.md`` §2, §4).
+"""Dates: age in completed years and the 12-month window (rules §2, §4).
 
 The window is a policy chosen by name in the rule tables (``[window] policy``), so
 that another anchoring is a data change: the quota and eligibility code only ever
@@ -39,7 +39,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def age_on(birth_date: dt.date, on: dt.date) -> int:
-    """Age in completed years on ``on`` (``RULES.md`` §2, [A]).
+    """Age in completed years on ``on`` (rules §2, [A]).
 
     Someone born on 29 February turns a year older on 28 February in common years.
 
@@ -100,7 +100,7 @@ class WindowPolicy(Protocol):
 @final
 @attrs.frozen
 class TrailingWindow:
-    """Every session is checked against its own trailing months (``RULES.md`` §4, [A]).
+    """Every session is checked against its own trailing months (rules §4, [A]).
 
     For a session on ``D`` the window holds every ``t`` with ``D - months < t <= D``.
 
@@ -133,7 +133,7 @@ class EpisodeWindow:
     """A window opened by the first session of an episode and lasting ``months``.
 
     The next accepted session after an episode's end opens a new one. An alternative
-    reading of "per period of 12 months" (``RULES.md`` §4), selectable with
+    reading of "per period of 12 months" (rules §4), selectable with
     ``policy = "episode"`` in the rule tables.
 
     >>> EpisodeWindow(12).first_day(dt.date(2025, 3, 1), [dt.date(2024, 1, 10)])

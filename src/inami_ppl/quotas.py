@@ -1,4 +1,4 @@
-"""Maxima per 12-month window and the combinations of functions (``RULES.md`` §4-§6).
+"""Maxima per 12-month window and the combinations of functions (rules §4-§6).
 
 The categories, maxima, combinations and the 2024 transition mapping all come from
 the rule tables (``[[ruleset.limit]]``, ``[[ruleset.combination]]``,

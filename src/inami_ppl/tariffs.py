@@ -1,4 +1,4 @@
-"""What the patient pays and what the practitioner receives (``RULES.md`` §8, §9).
+"""What the patient pays and what the practitioner receives (rules §8, §9).
 
 Money is :class:`~decimal.Decimal` euros with two decimals, read from the rule tables
 by the session's own date.
@@ -18,7 +18,7 @@ from inami_ppl.model import Function, Patient, Role, Session, Setting, Source
 from inami_ppl.periods import age_on
 from inami_ppl.rulesets import Rules, Ruleset, resolve_rules
 
-__all__ = ["Share", "fee_for", "practitioner_fee", "share_for"]
+__all__ = ["Share", "fee_for", "fee_name", "practitioner_fee", "share_for"]
 
 
 @attrs.frozen(kw_only=True)
@@ -27,10 +27,11 @@ class Share:
 
     amount: Decimal
     source: Source
+    name: str
 
 
 def share_for(patient: Patient, session: Session, ruleset: Ruleset, tally: Tally) -> Share:
-    """The patient share of ``session``, by the precedence of ``RULES.md`` §8.
+    """The patient share of ``session``, by the precedence of rules §8.
 
     1. community sessions pay the community share (0);
     2. from 2024-02-01, patients aged 23 or younger pay 0 [SEED];
@@ -46,19 +47,19 @@ def share_for(patient: Patient, session: Session, ruleset: Ruleset, tally: Tally
         max_age = youth.value
         assert isinstance(max_age, int)  # noqa: S101  (types are checked when loading)
         if age_on(patient.birth_date, session.date) <= max_age:
-            return Share(amount=Decimal("0.00"), source=youth.source)
+            return Share(amount=Decimal("0.00"), source=youth.source, name=youth.name)
     if session.setting is Setting.GROUP:
         return _share(ruleset, "share.group")
     first_free = ruleset.require("share.first_individual_free")
     if first_free.value and tally.individual_sessions() == 0:
-        return Share(amount=Decimal("0.00"), source=first_free.source)
+        return Share(amount=Decimal("0.00"), source=first_free.source, name=first_free.name)
     if patient.preferential:
         return _share(ruleset, "share.individual_preferential")
     return _share(ruleset, "share.individual")
 
 
 def _share(ruleset: Ruleset, name: str) -> Share:
-    return Share(amount=ruleset.decimal(name), source=ruleset.require(name).source)
+    return Share(amount=ruleset.decimal(name), source=ruleset.require(name).source, name=name)
 
 
 _GROUP_FEES = {
@@ -68,16 +69,20 @@ _GROUP_FEES = {
 }
 
 
-def fee_for(ruleset: Ruleset, setting: Setting, role: Role) -> tuple[Decimal, Source]:
-    """The fee for one session (individual) or one facilitator of a group session (§9)."""
+def fee_name(setting: Setting, role: Role) -> str:
+    """The name of the fee value for a session (individual) or a group facilitator (§9)."""
     if setting is Setting.INDIVIDUAL:
         if role is not Role.PSYCHOLOGIST:
             raise InvalidInputError(
                 "role", role.value, "'psychologist' for an individual session (§10)"
             )
-        name = "fee.individual"
-    else:
-        name = _GROUP_FEES[role]
+        return "fee.individual"
+    return _GROUP_FEES[role]
+
+
+def fee_for(ruleset: Ruleset, setting: Setting, role: Role) -> tuple[Decimal, Source]:
+    """The fee for one session (individual) or one facilitator of a group session (§9)."""
+    name = fee_name(setting, role)
     return ruleset.decimal(name), ruleset.require(name).source
 
 
@@ -89,7 +94,7 @@ def practitioner_fee(
     rules: Rules | None = None,
     accept_unconfirmed: bool = False,
 ) -> Decimal:
-    """The practitioner's fee for a session on ``on`` (``RULES.md`` §9).
+    """The practitioner's fee for a session on ``on`` (rules §9).
 
     For a group session, the fee of one facilitator: a clinical psychologist or
     orthopedagogue and a physician receive the higher amount, other facilitators

@@ -76,6 +76,14 @@ def uses() -> None:
     assert_type(rules, Rules)
     assert_type(assess(patient, history, session, rules=rules, accept_unconfirmed=True), Assessment)
     assert_type(inami_ppl.__version__, str)
+    amended = default_rules().amend(b"format = 1", name="amendment.toml")
+    assert_type(amended, Rules)
+    assert_type(
+        assess(patient, history, session, rules=amended).unconfirmed_values, tuple[str, ...]
+    )
+    assert_type(assess(patient, history, session, rules=amended).billing_code, str | None)
+    assert_type([c.line() for c in default_rules().diff(amended)], list[str])
+    assert_type(amended.labels("fr"), dict[str, str])
 
     claims = assess_records([{"patient_id": "a", "birth_date": "1980-01-01"}], grouped=True)
     assert_type(claims, Iterator[Claim])

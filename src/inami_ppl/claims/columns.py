@@ -74,6 +74,8 @@ OUTPUT: Final = (
     OutputColumn("insurer_share", "money", _decision(lambda a, _: a.insurer_share)),
     OutputColumn("ruleset", "text", _decision(lambda a, _: a.ruleset)),
     OutputColumn("unconfirmed", "bool", _decision(lambda a, _: a.unconfirmed)),
+    OutputColumn("unconfirmed_values", "codes", _decision(lambda a, _: a.unconfirmed_values)),
+    OutputColumn("billing_code", "text", _decision(lambda a, _: a.billing_code)),
     OutputColumn("messages", "codes", _decision(lambda a, lang: a.messages(lang)), " | "),
     OutputColumn("line", "int", lambda claim, _: claim.line),
     OutputColumn("error", "text", _error),

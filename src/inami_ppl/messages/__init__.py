@@ -2,7 +2,9 @@
 
 The caller picks the language; it is never taken from the environment. Each
 catalogue (``fr.json``, ``nl.json``, ``de.json``, ``en.json``) holds a template per
-reason code and the labels of the codes that templates mention.
+reason code, the names of networks and settings, and how to name a window. The names
+of functions and limits sit beside them in the rule tables: the caller passes them in
+(``labels``), and a code without a label is shown as it is.
 
 >>> render("day.limit", {"date": "2024-05-02"}, "fr")
 'Une seule séance remboursée par jour : une séance a déjà eu lieu le 02/05/2024.'
@@ -24,7 +26,7 @@ __all__ = ["LANGUAGES", "REASON_CODES", "render"]
 
 LANGUAGES: Final = ("fr", "nl", "de", "en")
 
-# The stable reason codes, in the order a refusal lists them (DESIGN.md).
+# The stable reason codes, in the order a refusal lists them.
 REASON_CODES: Final = (
     "age.network",
     "network.switch",
@@ -73,21 +75,35 @@ def _label(labels: Mapping[str, str], prefix: str, code: str) -> str:
     return labels.get(f"{prefix}.{code}", code)
 
 
-def render(code: str, params: Mapping[str, str], language: str) -> str:
+def _window(labels: Mapping[str, str], code: str) -> str:
+    """Name the window ``policy/months`` of a reason, e.g. "the last 12 months"."""
+    policy, _, months = code.partition("/")
+    return labels.get(f"window.{policy}", labels["window.any"]).format(months=months)
+
+
+def render(
+    code: str,
+    params: Mapping[str, str],
+    language: str,
+    labels: Mapping[str, str] | None = None,
+) -> str:
     """The message of reason ``code`` with its parameters, in ``language``.
 
     Parameters are the stable codes and ISO dates of a :class:`~inami_ppl.Reason`;
-    codes are replaced by their labels and dates written the language's way.
+    codes are replaced by their labels (the catalogue's, then ``labels``: the names of
+    functions and limits from the rule tables) and dates written the language's way.
     """
     data = catalogue(language)
     if code not in data["reasons"]:
         raise InvalidInputError("code", code, f"one of {', '.join(REASON_CODES)}")
-    labels = data["labels"]
-    values: dict[str, str] = {}
+    labels = {**data["labels"], **(labels or {})}
+    values: dict[str, str] = {"window": labels["window.any"]}
     for key, value in params.items():
         if key in _LABELLED:
             prefix = _LABELLED[key]
             values[key] = ", ".join(_label(labels, prefix, v) for v in value.split(","))
+        elif key == "window":
+            values[key] = _window(labels, value)
         elif key in _DATES:
             values[key] = dt.date.fromisoformat(value).strftime(labels["date_format"])
         else:
