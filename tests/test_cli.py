@@ -11,16 +11,18 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 import inami_ppl
-from inami_ppl import cli
+from inami_ppl import _streams, cli
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "claims.csv"
@@ -293,15 +295,16 @@ def test_progress_is_shown_on_a_terminal_and_not_otherwise(
     out = tmp_path / "out.csv"
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    monkeypatch.setattr(cli, "_PROGRESS_EVERY", 0.0)
+    monkeypatch.setattr(_streams, "PROGRESS_EVERY", 0.0)
     assert 0 == cli.main(["assess", str(path), "-o", str(out)])
-    assert "\r1,024 rows assessed" in terminal.getvalue()
-    assert terminal.getvalue().endswith("\r3,000 rows assessed\n")
+    assert re.search(r"\r\d\d% read, ", terminal.getvalue())  # a share, from the bytes read
+    assert " rows/s, 0 s left" in terminal.getvalue()
+    assert terminal.getvalue().endswith("\r3,000 rows assessed" + " " * 24 + "\n")
     seldom = _Terminal()
     monkeypatch.setattr(sys, "stderr", seldom)
-    monkeypatch.setattr(cli, "_PROGRESS_EVERY", 3600.0)
+    monkeypatch.setattr(_streams, "PROGRESS_EVERY", 3600.0)
     assert 0 == cli.main(["assess", str(path), "-o", str(out)])
-    assert "\r3,000 rows assessed\n" == seldom.getvalue()
+    assert "\r3,000 rows assessed" + " " * 24 + "\n" == seldom.getvalue()
     quiet = _Terminal()
     monkeypatch.setattr(sys, "stderr", quiet)
     assert 0 == cli.main(["assess", str(path), "-o", str(out), "--no-progress"])
@@ -360,9 +363,17 @@ def test_a_closed_pipe_in_process_returns_without_a_traceback(
     pipe = _ClosedPipe(tmp_path / "sink")
     monkeypatch.setattr(sys, "stdout", pipe)
     try:
-        assert cli.EXIT_USAGE == cli.main(["rules", "--on", "2024-05-02"])
+        assert cli.EXIT_WRITE == cli.main(["rules", "--on", "2024-05-02"])
     finally:
         pipe.target.close()
+
+
+def test_the_command_runs_in_a_thread_other_than_the_main_one(tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        code = pool.submit(cli.main, ["assess", str(EXAMPLE), "-o", str(out)]).result()
+    assert 0 == code
+    assert out.read_text().startswith("patient_id,")
 
 
 # --- amendment files, estimates, billing codes ---------------------------------------------

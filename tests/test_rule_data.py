@@ -538,6 +538,8 @@ def test_rows_check_their_own_values() -> None:
         attrs.evolve(param, name="fee.weekend")
     with pytest.raises(RuleDataError):
         attrs.evolve(param, value=Decimal("81.745"))  # amounts are whole cents
+    with pytest.raises(RuleDataError, match="a value of the parameter's type"):
+        attrs.evolve(param, value=82)  # an amount is a Decimal, not an int
     with pytest.raises(RuleDataError):
         Label(fr="", nl="N", de="D", en="E")
     with pytest.raises(RuleDataError):

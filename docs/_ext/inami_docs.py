@@ -250,7 +250,13 @@ def _code_sections(codes: Iterable[str], heading: str) -> list[str]:
 
 
 # The modules documented beside the names of ``inami_ppl.__all__``.
-MODULES = ("inami_ppl.claims", "inami_ppl.analytics", "inami_ppl.frames", "inami_ppl.cli")
+MODULES = (
+    "inami_ppl.claims",
+    "inami_ppl.claims.columns",
+    "inami_ppl.analytics",
+    "inami_ppl.frames",
+    "inami_ppl.cli",
+)
 
 
 def api_page() -> str:

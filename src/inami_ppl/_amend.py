@@ -16,6 +16,7 @@ from typing import Protocol, TypeVar, final
 import attrs
 
 from inami_ppl._rulecheck import (
+    LEAST_MAXIMUM,
     ONE_DAY,
     PARAMETER_TYPES,
     check_count,
@@ -159,7 +160,7 @@ def _override_limit(
         network = to_enum(Network, "overrides", network_code)
     except ValueError:
         raise RuleDataError("overrides", name, expected) from None
-    maximum = check_count(name, value)
+    maximum = check_count(name, value, LEAST_MAXIMUM)
     out = []
     found = False
     for definition in rulesets:

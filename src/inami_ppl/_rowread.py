@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any, Final, TypeVar
 
-from inami_ppl._rulecheck import check_count, to_confidence
+from inami_ppl._rulecheck import LEAST_MAXIMUM, check_count, to_confidence
 from inami_ppl._ruletypes import Label, WindowSpec
 from inami_ppl._validate import check_date, to_enum
 from inami_ppl.errors import InvalidInputError, RuleDataError
@@ -79,8 +79,8 @@ class Reader:
     def end(self, path: str, entry: Mapping[str, Any]) -> dt.date | None:
         return None if "until" not in entry else self.date(f"{path}.until", entry["until"])
 
-    def count(self, path: str, value: object) -> int:
-        return self.check(lambda: check_count(path, value))
+    def count(self, path: str, value: object, least: int = 0) -> int:
+        return self.check(lambda: check_count(path, value, least))
 
     def flag(self, path: str, value: object) -> bool:
         if not isinstance(value, bool):
@@ -110,7 +110,7 @@ class Reader:
         out = [
             (
                 self.code(Network, f"{path}.{key}", key, "a network code"),
-                self.count(f"{path}.{key}", number),
+                self.count(f"{path}.{key}", number, LEAST_MAXIMUM),
             )
             for key, number in value.items()
         ]

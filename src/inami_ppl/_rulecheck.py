@@ -16,6 +16,7 @@ from inami_ppl.errors import RuleDataError
 from inami_ppl.model import Confidence
 
 __all__ = [
+    "LEAST_MAXIMUM",
     "MAX_AMOUNT",
     "ONE_DAY",
     "OPTIONAL_PARAMETERS",
@@ -63,10 +64,15 @@ PARAMETER_TYPES: Final[Mapping[str, type]] = {
 OPTIONAL_PARAMETERS: Final = frozenset({"share.youth_free_max_age", "co_consultation.co_provider"})
 
 
-def check_count(path: str, value: object) -> int:
-    """A whole number, 0 or more (a maximum, an age, a number of months)."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise RuleDataError(path, value, "a whole number, 0 or more")
+# A maximum of 0 sessions cannot be judged (no session would ever free up in the
+# window to name in the refusal): the least maximum a table or an override may give.
+LEAST_MAXIMUM: Final = 1
+
+
+def check_count(path: str, value: object, least: int = 0) -> int:
+    """A whole number, ``least`` or more (a maximum, an age, a number of months)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise RuleDataError(path, value, f"a whole number, {least} or more")
     return value
 
 
@@ -77,16 +83,19 @@ def check_scalar(path: str, kind: type, value: object) -> Scalar:
             raise RuleDataError(path, value, "true or false")
         return value
     if kind is int:
-        return check_count(path, value)
+        return check_count(path, value, LEAST_MAXIMUM if path.endswith("max_sessions") else 0)
     if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
         raise RuleDataError(path, value, "an amount in euros, 0 or more")
     try:
         amount = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     except InvalidOperation:
         raise RuleDataError(path, value, "an amount in euros, 0 or more") from None
-    if not amount.is_finite() or amount < 0 or amount >= MAX_AMOUNT:
+    if not amount.is_finite() or amount.is_signed() or amount >= MAX_AMOUNT:
         raise RuleDataError(path, value, f"a finite amount in euros, 0 or more, below {MAX_AMOUNT}")
-    return amount.quantize(Decimal("0.01"))
+    cents = amount.quantize(Decimal("0.01"))
+    if cents != amount:  # a fraction of a cent would be rounded away unseen
+        raise RuleDataError(path, value, "an amount in euros with at most two decimals")
+    return cents
 
 
 def to_confidence(path: str, value: object) -> Confidence:

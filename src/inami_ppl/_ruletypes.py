@@ -15,7 +15,14 @@ from typing import Final, final
 
 import attrs
 
-from inami_ppl._rulecheck import PARAMETER_TYPES, Scalar, check_count, check_scalar, holds
+from inami_ppl._rulecheck import (
+    LEAST_MAXIMUM,
+    PARAMETER_TYPES,
+    Scalar,
+    check_count,
+    check_scalar,
+    holds,
+)
 from inami_ppl.errors import RuleDataError
 from inami_ppl.messages import LANGUAGES
 from inami_ppl.model import (
@@ -188,9 +195,9 @@ class Limit:
     label: Label
 
     def __attrs_post_init__(self) -> None:
-        """Every maximum is a whole number, 0 or more."""
+        """Every maximum is a whole number, 1 or more."""
         for network, maximum in self.maxima:
-            check_count(f"limit.{self.id}.{network.value}", maximum)
+            check_count(f"limit.{self.id}.{network.value}", maximum, LEAST_MAXIMUM)
 
     def maximum(self, network: Network) -> int | None:
         """The maximum for ``network``, or ``None`` when the network has none."""

@@ -5,64 +5,79 @@ input) and writes every row with its decision; ``inami-ppl rules --on DATE`` lis
 the rules in force on a date with their sources (estimates marked);
 ``inami-ppl rules diff FILE...`` lists what amendment files change, value by value;
 ``--rules FILE`` (repeatable, applied in order) amends the bundled rules for the run;
-``inami-ppl --version``.
+``inami-ppl --version``. ``python -m inami_ppl`` runs the same command.
 
 Exit codes of ``assess``: 0 when every row could be read, 1 when some rows are
 malformed (each is reported on standard error with its line number), 2 for a usage
 error (bad arguments, a file that cannot be opened, a CSV header without a required
-column).
+column, an output that is the input), 3 when the output could not be written (a full
+disk, a closed pipe or stream), 130 when interrupted (Ctrl-C) and 143 when terminated
+(SIGTERM). An output file is written to a temporary file in the same folder and renamed
+into place only when the run completes: a run that stops leaves no output file, or the
+previous one untouched.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
+import codecs
 import datetime as dt
 import io
 import json
-import os
+import signal
 import sys
-import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Final
+from types import FrameType
+from typing import Final
 
-from inami_ppl import __version__
+from inami_ppl import __version__, _streams
+from inami_ppl._streams import (
+    Output,
+    Progress,
+    StopError,
+    UsageError,
+    is_terminal,
+    quiet_stdout,
+    say,
+    warn,
+)
 from inami_ppl.analytics import Totals, TotalsCounter
 from inami_ppl.claims import (
+    ISO_DATE,
     Claim,
     ClaimsFileError,
     Format,
     InvalidRowError,
     assess_rows,
-    claim_cells,
     guess_format,
-    jsonl_line,
-    open_claims,
-    output_header,
     read_csv,
     read_jsonl,
 )
+from inami_ppl.claims.readers import watch
+from inami_ppl.claims.writers import claim_cells, csv_line, jsonl_line, output_header
 from inami_ppl.errors import InamiPplError
 from inami_ppl.messages import LANGUAGES
 from inami_ppl.rulesets import Rules, default_rules
 
-__all__ = ["EXIT_INVALID_ROWS", "EXIT_OK", "EXIT_USAGE", "main"]
+__all__ = [
+    "EXIT_INTERRUPTED",
+    "EXIT_INVALID_ROWS",
+    "EXIT_OK",
+    "EXIT_TERMINATED",
+    "EXIT_USAGE",
+    "EXIT_WRITE",
+    "main",
+]
 
 EXIT_OK: Final = 0
 EXIT_INVALID_ROWS: Final = 1
-EXIT_USAGE: Final = 2
+EXIT_USAGE: Final = _streams.EXIT_USAGE
+EXIT_WRITE: Final = _streams.EXIT_WRITE
+EXIT_INTERRUPTED: Final = 130
+EXIT_TERMINATED: Final = 143
 # The progress line is redrawn at most this often (seconds).
-_PROGRESS_EVERY: Final = 0.5
-
-
-def _say(text: str, stream: IO[str] | None = None) -> None:
-    """Write one line (to standard output unless ``stream`` says otherwise)."""
-    (stream or sys.stdout).write(text + "\n")
-
-
-class _UsageError(Exception):
-    """A problem with the command line or the input file as a whole (exit code 2)."""
+_DELIMITERS: Final = {",": ",", ";": ";", "tab": "\t", "\\t": "\t"}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -72,13 +87,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"inami-ppl {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _assess_options(commands)
+    _rules_options(commands)
+    return parser
 
+
+def _assess_options(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     assess = commands.add_parser(
         "assess",
         help="assess a claims file",
         description="Assess every row of a claims file (CSV or JSON lines) and write each row "
         "with its decision. Exit codes: 0 every row read, 1 some rows malformed (reported on "
-        "standard error), 2 usage error.",
+        "standard error), 2 usage error, 3 output not written, 130 interrupted, 143 terminated.",
     )
     assess.add_argument("file", metavar="FILE", help="the claims file; - for standard input")
     assess.add_argument(
@@ -95,6 +115,29 @@ def _parser() -> argparse.ArgumentParser:
         help="format of the output (default: that of the input)",
     )
     assess.add_argument(
+        "--encoding",
+        default="utf-8-sig",
+        help="encoding of FILE (default: UTF-8, with or without a byte-order mark; "
+        "cp1252 for files saved by Excel on Windows)",
+    )
+    assess.add_argument(
+        "--delimiter",
+        choices=sorted(_DELIMITERS),
+        help="the CSV delimiter of FILE (default: found from the header)",
+    )
+    assess.add_argument(
+        "--date-format",
+        default=ISO_DATE,
+        metavar="FORMAT",
+        help="the form of the dates in FILE, in strptime codes (default: %%Y-%%m-%%d; "
+        "%%d/%%m/%%Y for Belgian spreadsheets)",
+    )
+    assess.add_argument(
+        "--excel",
+        action="store_true",
+        help="write CSV that Belgian Excel opens as is: ';', decimal comma, BOM, CRLF",
+    )
+    assess.add_argument(
         "--lang", choices=LANGUAGES, default="en", help="language of the messages (default: en)"
     )
     assess.add_argument(
@@ -106,7 +149,7 @@ def _parser() -> argparse.ArgumentParser:
     assess.add_argument(
         "--grouped",
         action="store_true",
-        help="the rows of each patient stand together: stream with bounded memory",
+        help="the rows of each patient stand together: stream with the least memory",
     )
     assess.add_argument(
         "--accept-unconfirmed",
@@ -116,6 +159,8 @@ def _parser() -> argparse.ArgumentParser:
     assess.add_argument("--no-progress", action="store_true", help="never show the progress line")
     _rules_option(assess)
 
+
+def _rules_options(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rules = commands.add_parser(
         "rules",
         help="show the rules in force on a date",
@@ -138,7 +183,15 @@ def _parser() -> argparse.ArgumentParser:
         "given before 'diff').",
     )
     diff.add_argument("amendments", nargs="+", metavar="FILE", help="an amendment file (TOML)")
-    return parser
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    """On SIGTERM, stop as on Ctrl-C, with the exit code 143."""
+    raise _TerminatedError
+
+
+class _TerminatedError(KeyboardInterrupt):
+    """SIGTERM arrived."""
 
 
 def _rules_option(parser: argparse.ArgumentParser) -> None:
@@ -158,11 +211,11 @@ def _amended(rules: Rules, files: Sequence[str]) -> Rules:
         try:
             data = Path(name).read_bytes()
         except OSError as error:
-            raise _UsageError(f"--rules: {name}: {error.strerror or error}") from None
+            raise UsageError(f"--rules: {name}: {error.strerror or error}") from None
         try:
             rules = rules.amend(data, name=name)
         except InamiPplError as error:
-            raise _UsageError(f"--rules: {error}") from None
+            raise UsageError(f"--rules: {error}") from None
     return rules
 
 
@@ -171,137 +224,151 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        if args.command == "assess":
-            return _assess(args)
-        return _rules(args)
-    except _UsageError as error:
-        _say(f"inami-ppl: error: {error}", sys.stderr)
-        return EXIT_USAGE
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread: SIGTERM keeps its handler
+        previous = None
+    try:
+        return _assess(args) if args.command == "assess" else _rules(args)
+    except StopError as error:
+        warn(f"error: {error}")
+        return error.code
     except BrokenPipeError:
         # The reader went away (``inami-ppl ... | head``): stop quietly, as Unix tools do.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_USAGE
+        quiet_stdout()
+        return EXIT_WRITE
+    except KeyboardInterrupt as stop:
+        terminated = isinstance(stop, _TerminatedError)
+        what = "terminated" if terminated else "interrupted"
+        warn(f"{what}: no output file written{_partial(args)}")
+        return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _partial(args: argparse.Namespace) -> str:
+    to_stdout = args.command == "assess" and args.output in (None, "-")
+    return " (standard output holds part of the rows)" if to_stdout else ""
 
 
 # --------------------------------------------------------------------------------------
 # assess
 
 
-def _open_input(name: str) -> io.TextIOWrapper:
+def _open_input(args: argparse.Namespace) -> io.TextIOWrapper:
+    name: str = args.file
+    try:
+        codecs.lookup(args.encoding)
+    except LookupError:
+        raise UsageError(f"--encoding: unknown encoding {args.encoding!r}") from None
     if name == "-":
+        if sys.stdin is None:
+            raise UsageError("standard input is closed")
         return io.TextIOWrapper(
-            sys.stdin.buffer, encoding="utf-8-sig", errors="surrogateescape", newline=""
+            sys.stdin.buffer, encoding=args.encoding, errors="surrogateescape", newline=""
         )
     try:
-        return open_claims(name)
+        return Path(name).open(encoding=args.encoding, errors="surrogateescape", newline="")
     except OSError as error:
-        raise _UsageError(f"cannot read {name}: {error.strerror}") from None
-
-
-def _open_output(name: str | None) -> io.TextIOWrapper:
-    if name is None or name == "-":
-        return io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
-    try:
-        return open(name, "w", encoding="utf-8", newline="")  # noqa: PTH123  (closed by the caller)
-    except OSError as error:
-        raise _UsageError(f"cannot write {name}: {error.strerror}") from None
-
-
-def _release(stream: io.TextIOWrapper, name: str | None) -> None:
-    """Close a file; only let go of the wrapper around standard input or output."""
-    if name is None or name == "-":
-        if stream.writable():
-            stream.flush()
-        stream.detach()
-    else:
-        stream.close()
-
-
-class _Progress:
-    """A line on standard error showing the rows done, redrawn twice a second at most."""
-
-    def __init__(self, stream: IO[str], *, enabled: bool) -> None:
-        self.stream = stream
-        self.enabled = enabled
-        self.rows = 0
-        self.shown = time.monotonic()
-
-    def step(self) -> None:
-        self.rows += 1
-        if self.enabled and self.rows % 1024 == 0:
-            now = time.monotonic()
-            if now - self.shown >= _PROGRESS_EVERY:
-                self.shown = now
-                self.stream.write(f"\r{self.rows:,} rows assessed")
-                self.stream.flush()
-
-    def done(self) -> None:
-        if self.enabled and self.rows >= 1024:
-            self.stream.write(f"\r{self.rows:,} rows assessed\n")
-            self.stream.flush()
+        raise UsageError(f"cannot read {name}: {error.strerror}") from None
 
 
 def _assess(args: argparse.Namespace) -> int:
     name: str = args.file
     in_format: Format = args.input_format or ("csv" if name == "-" else guess_format(name))
     out_format: Format = args.output_format or in_format
+    if args.excel and out_format != "csv":
+        raise UsageError("--excel: writes CSV only (not with --output-format jsonl)")
     rules = _amended(default_rules(), args.rules)
-    stream = _open_input(name)
+    stream = _open_input(args)
+    output = Output(args.output)
     try:
+        output.check(stream)
         try:
-            columns, rows = (read_jsonl if in_format == "jsonl" else read_csv)(stream)
+            if in_format == "jsonl":
+                columns, rows = read_jsonl(stream)
+            else:
+                columns, rows = read_csv(stream, delimiter=_DELIMITERS.get(args.delimiter or ""))
         except ClaimsFileError as error:
-            raise _UsageError(f"{name}: line 1: {error}") from None
-        claims = assess_rows(
-            rows,
-            grouped=args.grouped,
-            strict=args.strict,
-            rules=rules,
-            accept_unconfirmed=args.accept_unconfirmed,
-        )
-        out = _open_output(args.output)
+            raise UsageError(f"{name}: line 1: {error}") from None
+        stderr = sys.stderr
+        progress = Progress(stderr, enabled=not args.no_progress and is_terminal(stderr))
         try:
-            counted = _write(claims, out, columns, out_format, args)
-        finally:
-            _release(out, args.output)
+            claims = assess_rows(
+                watch(rows, stream, progress),
+                grouped=args.grouped,
+                strict=args.strict,
+                rules=rules,
+                accept_unconfirmed=args.accept_unconfirmed,
+                date_format=args.date_format,
+            )
+        except InamiPplError as error:
+            raise UsageError(str(error)) from None
+        output.open()
+        totals, invalid, stopped = _write(claims, output, columns, out_format, args)
+        progress.done(totals.sessions + totals.invalid)
+        if stopped and output.name is not None:
+            warn(f"no output file written: {output.shown} is left as it was")
+        else:
+            output.commit()
     finally:
+        output.release()
         _release(stream, name)
-    totals, invalid = counted
     if args.summary:
         _print_summary(totals)
     return EXIT_INVALID_ROWS if invalid else EXIT_OK
 
 
+def _release(stream: io.TextIOWrapper, name: str) -> None:
+    """Close the input; only let go of the wrapper around standard input."""
+    if name == "-":
+        stream.detach()
+    else:
+        stream.close()
+
+
 def _write(
     claims: Iterator[Claim],
-    out: IO[str],
+    output: Output,
     columns: Sequence[str],
     out_format: Format,
     args: argparse.Namespace,
-) -> tuple[Totals, int]:
+) -> tuple[Totals, int, bool]:
     """Write each claim as it comes; report malformed rows; return the totals."""
     counter = TotalsCounter()
-    progress = _Progress(sys.stderr, enabled=not args.no_progress and sys.stderr.isatty())
     invalid = 0
-    writer = csv.writer(out, lineterminator="\n")
+    hint = args.encoding == "utf-8-sig"
+    delimiter, end, decimal = (";", "\r\n", ",") if args.excel else (",", "\n", ".")
+    line: Callable[[Claim], str]
     if out_format == "csv":
-        writer.writerow(output_header(columns))
+        if args.excel:
+            output.write("\ufeff")
+        output.write(csv_line(output_header(columns), delimiter, end))
+
+        def line(claim: Claim) -> str:
+            cells = claim_cells(claim, columns, lang=args.lang, decimal=decimal)
+            return csv_line(cells, delimiter, end)
+
+    else:
+
+        def line(claim: Claim) -> str:
+            return jsonl_line(claim, lang=args.lang)
+
     try:
         for claim in claims:
             counter.add(claim)
-            progress.step()
-            if claim.error is not None:
+            error = claim.error
+            if error is not None:
                 invalid += 1
-                _say(f"inami-ppl: {claim.error.message}", sys.stderr)
-            if out_format == "csv":
-                writer.writerow(claim_cells(claim, columns, lang=args.lang))
-            else:
-                out.write(jsonl_line(claim, lang=args.lang))
+                warn(error.message)
+                if hint and error.expected == "valid UTF-8 text":
+                    hint = False
+                    warn("hint: the file is not UTF-8; if Excel saved it, try --encoding cp1252")
+            output.write(line(claim))
     except InvalidRowError as error:
-        _say(f"inami-ppl: {error} (stopped: --strict)", sys.stderr)
-        invalid += 1
-    progress.done()
-    return counter.totals(), invalid
+        warn(f"{error} (stopped: --strict)")
+        return counter.totals(), invalid + 1, True
+    return counter.totals(), invalid, False
 
 
 def _print_summary(totals: Totals) -> None:
@@ -319,7 +386,7 @@ def _print_summary(totals: Totals) -> None:
         f"unconfirmed (used an estimate or rules after the covered period): {totals.unconfirmed}",
         *(f"  {name}: {count}" for name, count in totals.unconfirmed_values),
     ]
-    _say("\n".join(lines), sys.stderr)
+    say("\n".join(lines), sys.stderr)
 
 
 # --------------------------------------------------------------------------------------
@@ -331,20 +398,20 @@ def _rules(args: argparse.Namespace) -> int:
     if args.rules_command == "diff":
         changes = rules.diff(_amended(rules, args.amendments))
         for change in changes:
-            _say(change.line())
+            say(change.line())
         if not changes:
-            _say("no change")
+            say("no change")
         return EXIT_OK
     if args.on is None:
-        raise _UsageError("rules: expected --on DATE or 'diff FILE'")
+        raise UsageError("rules: expected --on DATE or 'diff FILE'")
     try:
         on = dt.date.fromisoformat(args.on)
     except ValueError:
-        raise _UsageError(f"--on: expected a date YYYY-MM-DD, got {args.on!r}") from None
+        raise UsageError(f"--on: expected a date YYYY-MM-DD, got {args.on!r}") from None
     try:
         ruleset = rules.at(on, accept_unconfirmed=args.accept_unconfirmed)
     except InamiPplError as error:
-        raise _UsageError(f"--on: {error}") from None
+        raise UsageError(f"--on: {error}") from None
     values = [value.as_dict() for value in ruleset.values()]
     if args.json:
         document = {
@@ -353,11 +420,11 @@ def _rules(args: argparse.Namespace) -> int:
             "unconfirmed": ruleset.unconfirmed,
             "values": values,
         }
-        _say(json.dumps(document, ensure_ascii=False, indent=2))
+        say(json.dumps(document, ensure_ascii=False, indent=2))
         return EXIT_OK
     note = " (unconfirmed: after the period the rules cover)" if ruleset.unconfirmed else ""
-    _say(f"Rules in force on {on.isoformat()}: rule set {ruleset.id}{note}")
-    _say(
+    say(f"Rules in force on {on.isoformat()}: rule set {ruleset.id}{note}")
+    say(
         "confidence: SEED founding documents, P primary, S secondary, A our assumption; "
         "estimate: a value nobody confirmed (the last known amount)\n"
     )
@@ -366,7 +433,7 @@ def _rules(args: argparse.Namespace) -> int:
         shown = value["value"]
         text = ", ".join(shown) if isinstance(shown, list) else str(shown)
         until = value["end"] or "open"
-        _say(
+        say(
             f"{value['name']:<{width}}  {text:<12}  {value['start']}..{until}  "
             f"[{value['confidence']}] {value['source']} {value['url']}"
             + (" estimate" if value["estimate"] else "")

@@ -15,7 +15,7 @@ from typing import Any, Final, final
 import attrs
 
 from inami_ppl import messages
-from inami_ppl._validate import check_date, check_iterable, to_enum
+from inami_ppl._validate import check_bool, check_date, check_iterable, to_enum
 from inami_ppl.codes import PARAM_TYPES, PARAMS_OF, Param, ParamValue, ReasonCode, ShareCode
 from inami_ppl.errors import InvalidInputError
 from inami_ppl.model import Confidence, Session, Source
@@ -304,13 +304,13 @@ class Assessment:
             share_reason = data.get("share_reason")
             return cls(
                 session=Session.from_dict(data["session"]),
-                allowed=data["allowed"],
+                allowed=check_bool("allowed", data["allowed"]),
                 reasons=tuple(Reason.from_dict(r) for r in data["reasons"]),
                 patient_share=_decimal(data["patient_share"]),
                 practitioner_fee=_decimal(data["practitioner_fee"]),
                 insurer_share=_decimal(data["insurer_share"]),
                 ruleset=data["ruleset"],
-                unconfirmed=data["unconfirmed"],
+                unconfirmed=check_bool("unconfirmed", data["unconfirmed"]),
                 quota=tuple(QuotaUse(**use) for use in data["quota"]),
                 sources=tuple(_source_from(s) for s in data["sources"]),
                 unconfirmed_values=tuple(data.get("unconfirmed_values", ())),
@@ -326,8 +326,8 @@ class Assessment:
         """Read the text written by :meth:`to_json`."""
         try:
             data = json.loads(text)
-        except (TypeError, ValueError) as error:
-            raise InvalidInputError("json", error, "a JSON text") from None
+        except (TypeError, ValueError, RecursionError) as error:  # nested too deep to read
+            raise InvalidInputError("json", type(error).__name__, "a JSON text") from None
         if not isinstance(data, Mapping):
             raise InvalidInputError("json", data, "a JSON object")
         return cls.from_dict(data)
@@ -338,7 +338,13 @@ def _money(value: Decimal | None) -> str | None:
 
 
 def _decimal(value: str | None) -> Decimal | None:
-    return None if value is None else Decimal(value)
+    """An amount written by :func:`_money`: text of a finite number of euros, or ``None``."""
+    if value is None:
+        return None
+    text: object = value
+    if not isinstance(text, str) or not Decimal(text).is_finite():
+        raise InvalidInputError("amount", value, "an amount as text, such as '12.50'")
+    return Decimal(value)
 
 
 def _source_dict(source: Source) -> dict[str, Any]:

@@ -145,8 +145,16 @@ def _birth_date(value: object) -> dt.date:
     return check_date("birth_date", value)
 
 
+#: No session is dated later (a year such as 9999 stands for "unknown"): every date
+#: computed from a session (a window's end, the day after) stays representable.
+LAST_SESSION_DATE: Final = dt.date(2099, 12, 31)
+
+
 def _session_date(value: object) -> dt.date:
-    return check_date("date", value)
+    day = check_date("date", value)
+    if day > LAST_SESSION_DATE:
+        raise InvalidInputError("date", day, f"a date on or before {LAST_SESSION_DATE}")
+    return day
 
 
 def _preferential(value: object) -> bool:

@@ -45,7 +45,7 @@ from inami_ppl._ruletypes import (
     Target,
     WindowSpec,
 )
-from inami_ppl._validate import check_date
+from inami_ppl._validate import check_bool, check_date
 from inami_ppl.errors import InvalidInputError, OutOfCoverageError, RuleDataError
 from inami_ppl.messages import LANGUAGES
 from inami_ppl.model import Confidence, Source
@@ -257,6 +257,7 @@ class Rules:
 
         """
         check_date("on", on)
+        check_bool("accept_unconfirmed", accept_unconfirmed)
         if on < self.coverage_start:
             raise OutOfCoverageError("date", on, f"a date on or after {self.coverage_start}")
         if on > self.coverage_end:

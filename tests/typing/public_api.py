@@ -37,7 +37,7 @@ from inami_ppl import (
     ruleset_for,
 )
 from inami_ppl.analytics import Summary, Totals, WhatIf, summarize, totals, what_if
-from inami_ppl.claims import Claim, assess_file, assess_records
+from inami_ppl.claims import Claim, ReadProgress, assess_file, assess_records
 
 
 def uses() -> None:
@@ -99,6 +99,16 @@ def uses() -> None:
     claims = assess_records([{"patient_id": "a", "birth_date": "1980-01-01"}], grouped=True)
     assert_type(claims, Iterator[Claim])
     assert_type(assess_file("claims.csv", format="csv"), Iterator[Claim])
+    seen: list[ReadProgress] = []
+    belgian = assess_file(
+        "export.csv",
+        encoding="cp1252",
+        delimiter=";",
+        date_format="%d/%m/%Y",
+        progress=seen.append,
+    )
+    assert_type(belgian, Iterator[Claim])
+    assert_type(seen[0].fraction, float | None)
     assert_type(totals(claims), Totals)
     assert_type(summarize([], by=["network", "month"]), Summary)
     assert_type(what_if("claims.csv", rules), WhatIf)
