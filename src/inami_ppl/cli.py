@@ -1,7 +1,8 @@
 """The ``inami-ppl`` command: assess claims files and show the rules in force.
 
 ``inami-ppl assess FILE`` reads a claims file (CSV or JSON lines, ``-`` for standard
-input) and writes every row with its decision; ``inami-ppl rules --on DATE`` lists
+input) and writes every row with its decision; ``inami-ppl report FILE -o OUT`` writes an
+HTML report of charts (extra ``plots``); ``inami-ppl rules --on DATE`` lists
 the rules in force on a date with their sources; ``inami-ppl --version``.
 
 Exit codes of ``assess``: 0 when every row could be read, 1 when some rows are
@@ -21,6 +22,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import IO, Final
 
 from inami_ppl import __version__
@@ -124,6 +126,20 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="after the covered period, show the last rules (marked unconfirmed)",
     )
+    report = commands.add_parser(
+        "report",
+        help="write an HTML report of a claims file (extra: plots)",
+        description="Assess a claims file and write one self-contained HTML page of charts, "
+        "each with its table (needs pip install 'inami-ppl[plots]'). Exit codes as for assess.",
+    )
+    report.add_argument("file", metavar="FILE", help="the claims file (CSV or JSON lines)")
+    report.add_argument("-o", "--output", metavar="OUT", required=True, help="the HTML file")
+    report.add_argument("--title", default="Claims report", help="the page title")
+    report.add_argument(
+        "--accept-unconfirmed",
+        action="store_true",
+        help="apply the last rules to sessions after the period the rules cover",
+    )
     return parser
 
 
@@ -134,6 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "assess":
             return _assess(args)
+        if args.command == "report":
+            return _report(args)
         return _rules(args)
     except _UsageError as error:
         _say(f"inami-ppl: error: {error}", sys.stderr)
@@ -277,6 +295,40 @@ def _print_summary(totals: Totals) -> None:
         f"accepted group sessions (fee per facilitator, not computed): {totals.group_sessions}",
     ]
     _say("\n".join(lines), sys.stderr)
+
+
+# --------------------------------------------------------------------------------------
+# report
+
+
+def _report(args: argparse.Namespace) -> int:
+    try:
+        from inami_ppl.report import write_report  # noqa: PLC0415  (pandas and matplotlib)
+    except ImportError as error:
+        raise _UsageError(
+            f"the report needs the plots extra: pip install 'inami-ppl[plots]' ({error})"
+        ) from None
+    name: str = args.file
+    if Path(args.output).resolve() == Path(name).resolve():
+        raise _UsageError("-o: the report would overwrite the claims file")
+    stream = _open_input(name)
+    try:
+        try:
+            _, rows = (read_jsonl if guess_format(name) == "jsonl" else read_csv)(stream)
+        except ClaimsFileError as error:
+            raise _UsageError(f"{name}: line 1: {error}") from None
+        claims = list(assess_rows(rows, accept_unconfirmed=args.accept_unconfirmed))
+    finally:
+        _release(stream, name)
+    invalid = [claim.error for claim in claims if claim.error is not None]
+    for bad in invalid:
+        _say(f"inami-ppl: {bad.message}", sys.stderr)
+    try:
+        write_report(claims, args.output, title=args.title)
+    except (OSError, InamiPplError) as error:
+        raise _UsageError(f"cannot write {args.output}: {error}") from None
+    _say(f"inami-ppl: report written to {args.output}", sys.stderr)
+    return EXIT_INVALID_ROWS if invalid else EXIT_OK
 
 
 # --------------------------------------------------------------------------------------
