@@ -31,7 +31,7 @@ from inami_ppl.analytics import what_if
 from inami_ppl.claims import COLUMNS, OUTPUT_COLUMNS, assess_records
 from inami_ppl.spark import (
     _judge,
-    assess_group,
+    assess_batches,
     assess_spark,
     output_schema,
     spark_type,
@@ -145,11 +145,6 @@ def test_a_generated_file_in_several_partitions_gives_the_commands_rows(
     assert_same_rows(command, spark_rows(df))
 
 
-def test_messages_in_another_language(spark: SparkSession) -> None:
-    df = spark.read.csv(str(EXAMPLE), header=True)
-    assert_same_rows(command_rows(EXAMPLE, "--lang", "fr"), spark_rows(df, lang="fr"))
-
-
 def test_spark_dates_and_booleans_read_as_the_text_does(spark: SparkSession) -> None:
     schema = StructType(
         [
@@ -169,13 +164,17 @@ def test_spark_dates_and_booleans_read_as_the_text_does(spark: SparkSession) -> 
         ("a", born, True, day, "adults", "support", "group"),
         ("b", born, None, day + dt.timedelta(days=7), "adults", "support", "individual"),
     ]
-    rows = assess_spark(spark.createDataFrame(data, schema)).orderBy("line").collect()
+    df = spark.createDataFrame(data, schema)
+    rows = assess_spark(df, lang="fr").orderBy("line").collect()
     assert [(r.line, r.allowed, r.reasons, r.patient_share) for r in rows] == [
         (1, True, None, Decimal("0.00")),
         (2, False, "day.limit", None),
         (3, True, None, Decimal("0.00")),
     ]
     assert rows[0].date == day  # the input columns are kept with their types
+    refused = [c for c in assess_records(r.asDict() for r in df.collect()) if c.codes]
+    assert refused[0].assessment is not None
+    assert rows[1].messages == " | ".join(refused[0].assessment.messages("fr"))
 
 
 def test_amended_rules_reach_the_executors(spark: SparkSession) -> None:
@@ -185,9 +184,8 @@ def test_amended_rules_reach_the_executors(spark: SparkSession) -> None:
         expected = list(assess_records(list(csv.DictReader(stream)), rules=higher))
     rows = assess_spark(df, rules=higher).orderBy("line").collect()
     assert [c.allowed for c in expected] == [r.allowed for r in rows]
-    assert sum(1 for c in expected if c.allowed) > sum(
-        1 for r in spark_rows(df) if r["allowed"] == "true"
-    )
+    bundled = command_rows(EXAMPLE)
+    assert sum(1 for c in expected if c.allowed) > sum(1 for r in bundled if r["allowed"] == "true")
 
 
 # --- the schema ----------------------------------------------------------------------------
@@ -204,27 +202,50 @@ def test_the_output_schema_is_the_input_then_the_commands_output_columns() -> No
     assert spark_type("reasons") == StringType()
 
 
-def test_one_group_is_judged_in_line_order_in_process(spark: SparkSession) -> None:
-    frame = pd.DataFrame(
-        {
-            "patient_id": ["a", "a"],
-            "birth_date": ["1980-06-15"] * 2,
-            "date": ["2024-05-06", "2024-05-06"],
-            "network": "adults",
-            "function": "support",
-            "setting": ["group", "individual"],
-            "line": [9, 4],
-            "allowed": ["stale", "stale"],
-        }
-    )
+def test_an_executor_judges_whole_patients_across_batches_and_chunks(
+    spark: SparkSession,
+) -> None:
+    def batch(patients: list[str], settings: list[str], lines: list[int]) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "patient_id": patients,
+                "birth_date": ["1980-06-15"] * len(lines),
+                "date": ["2024-05-06"] * len(lines),
+                "network": "adults",
+                "function": "support",
+                "setting": settings,
+                "__inami_ppl_patient": [p.strip() for p in patients],
+                "line": lines,
+            }
+        )
+
+    # As an executor gets them: sorted by patient, then line; patient a spans two batches.
+    batches = [
+        batch(["a", "a"], ["individual", "group"], [2, 5]),
+        batch([" a", "b"], ["individual", "individual"], [7, 1]),
+    ]
     shared = spark.sparkContext.broadcast(default_rules())
-    out = _judge(shared, "en", False, frame)  # noqa: FBT003  (as the closure calls it)
-    assert list(out["line"]) == [4, 9]
-    assert list(out["allowed"]) == [True, False]  # the individual row came first
-    assert list(out["reasons"]) == [None, "day.limit"]
-    german = assess_group(frame, default_rules(), lang="de")["messages"][1]
-    assert german
-    assert german != out["messages"][1]
+    frames = list(_judge(shared, "en", False, iter(batches)))  # noqa: FBT003  (as the closure)
+    assert [len(f) for f in frames] == [4]
+    out = frames[0]
+    assert list(out.columns) == [
+        "patient_id",
+        "birth_date",
+        "date",
+        "network",
+        "function",
+        "setting",
+        *OUTPUT_COLUMNS,
+    ]
+    assert list(out["line"]) == [2, 5, 7, 1]
+    assert list(out["allowed"]) == [True, False, False, True]
+    assert list(out["reasons"]) == [None, "day.limit", "day.limit", None]
+    assert list(out["patient_id"]) == ["a", "a", " a", "b"]  # input values as they came
+    # Small chunks end where a patient ends, never inside one.
+    chunks = list(assess_batches(iter(batches), default_rules(), chunk=1, lang="de"))
+    assert [list(f["line"]) for f in chunks] == [[2, 5, 7], [1]]
+    assert chunks[0]["messages"][1] != out["messages"][1]  # German, not English
+    assert list(assess_batches(iter([]), default_rules())) == []
 
 
 # --- what-if ---------------------------------------------------------------------------------

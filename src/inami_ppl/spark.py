@@ -3,9 +3,13 @@
 The core library never imports pyspark; this module does, and only when it is imported
 itself. :func:`assess_spark` takes a Spark DataFrame with the columns of a claims file and
 returns it with the decision of every row, the same decisions as the ``inami-ppl assess``
-command gives on the same rows: each patient's rows are gathered on one executor
-(``groupBy("patient_id").applyInPandas``) and judged together, in date order, by the same
-engine. The rule tables are sent to the executors once, as a broadcast variable.
+command gives on the same rows. The rows are shuffled by patient id and sorted by patient
+and line within each partition (``repartition`` and ``sortWithinPartitions``); each
+executor then judges whole patients a few thousand rows at a time (``mapInPandas``), with
+the same engine as the command. The rule tables are sent to the executors once, as a
+broadcast variable. (``groupBy(...).applyInPandas`` would give the same decisions, but
+builds a pandas frame for every patient: two orders of magnitude slower on claims, where
+a patient has a handful of rows.)
 
 The output columns are those of the command's output (:data:`~inami_ppl.claims.OUTPUT_COLUMNS`)
 with Spark types (:func:`output_schema`); the input columns are kept as they came.
@@ -15,7 +19,7 @@ reads it (for a CSV file read with ``spark.read.csv``: the file's order, header 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Final
 
@@ -38,8 +42,10 @@ from inami_ppl.errors import InvalidInputError
 from inami_ppl.frames import records_of
 from inami_ppl.rulesets import Rules, default_rules
 
-__all__ = ["assess_spark", "output_schema", "spark_type", "what_if_spark"]
+__all__ = ["assess_batches", "assess_spark", "output_schema", "spark_type", "what_if_spark"]
 
+#: About how many rows each executor judges at once (whole patients: a chunk ends with one).
+CHUNK: Final = 4096
 #: Euros with cents: up to ten million euros per cell.
 MONEY: Final = DecimalType(10, 2)
 # The Spark type of each output column that is not text (every other one is a string).
@@ -98,26 +104,56 @@ def _value(name: str, text: str) -> object:
     return text
 
 
-def assess_group(
-    frame: pd.DataFrame, rules: Rules, *, lang: str = "en", accept_unconfirmed: bool = False
-) -> pd.DataFrame:
-    """Assess one patient's rows (a pandas frame with a ``line`` column); what each executor runs.
+# A row waiting to be judged: its record (cells as the reader takes them), its input
+# values as they came (written back unchanged) and its line.
+_Pending = tuple[dict[str, object], tuple[object, ...], int]
 
-    The rows are judged in ``line`` order, as the command judges a file's rows; the
-    result has the input columns and the output columns, in :func:`output_schema` order.
-    """
-    frame = frame.sort_values(_LINE, kind="stable")
-    lines = [int(line) for line in frame[_LINE]]
-    inputs = frame.drop(columns=[c for c in frame.columns if c in OUTPUT_COLUMNS or c == _KEY])
-    claims = assess_records(records_of(inputs), rules=rules, accept_unconfirmed=accept_unconfirmed)
-    added: dict[str, list[object]] = {name: [] for name in OUTPUT_COLUMNS}
-    for claim, line in zip(claims, lines, strict=True):
+
+def _assessed(
+    pending: list[_Pending], names: list[str], rules: Rules, lang: str, accept: bool
+) -> pd.DataFrame:
+    """The decisions on the ``pending`` rows, as a frame of the output schema."""
+    claims = assess_records([row[0] for row in pending], rules=rules, accept_unconfirmed=accept)
+    columns: dict[str, list[object]] = {
+        name: [row[1][i] for row in pending] for i, name in enumerate(names)
+    }
+    columns.update({name: [] for name in OUTPUT_COLUMNS})
+    for claim, row in zip(claims, pending, strict=True):
         for name, text in zip(OUTPUT_COLUMNS, claim_cells(claim, (), lang=lang), strict=True):
-            added[name].append(line if name == _LINE else _value(name, text))
-    out = inputs.reset_index(drop=True)
-    for name, values in added.items():
-        out[name] = pd.Series(values, dtype=object)
-    return out
+            columns[name].append(row[2] if name == _LINE else _value(name, text))
+    return pd.DataFrame(columns, dtype=object)
+
+
+def assess_batches(
+    batches: Iterable[pd.DataFrame],
+    rules: Rules,
+    *,
+    lang: str = "en",
+    accept_unconfirmed: bool = False,
+    chunk: int = CHUNK,
+) -> Iterator[pd.DataFrame]:
+    """What each executor runs on its partition: batches of rows sorted by patient, then line.
+
+    Rows are gathered into chunks of about ``chunk`` rows that end where a patient ends,
+    so that every patient's rows are judged together, in ``line`` order, as the command
+    judges a file's rows. Each result frame has the :func:`output_schema` columns.
+    """
+    names: list[str] = []
+    pending: list[_Pending] = []
+    last: object = _KEY
+    for batch in batches:
+        names = [c for c in batch.columns if c not in OUTPUT_COLUMNS and c != _KEY]
+        records = records_of(batch[names])
+        values = zip(*(batch[name].tolist() for name in names), strict=True)
+        keys = batch[_KEY].tolist()
+        for record, row, key, line in zip(records, values, keys, batch[_LINE], strict=True):
+            if len(pending) >= chunk and key != last:
+                yield _assessed(pending, names, rules, lang, accept_unconfirmed)
+                pending = []
+            last = key
+            pending.append((record, row, int(line)))
+    if pending:
+        yield _assessed(pending, names, rules, lang, accept_unconfirmed)
 
 
 def _numbered(df: DataFrame) -> DataFrame:
@@ -190,18 +226,22 @@ def assess_spark(
     keyed = numbered.withColumn(
         _KEY, F.regexp_replace(F.col("patient_id").cast("string"), _SPACE, "")
     )
+    by_patient = keyed.repartition(F.col(_KEY)).sortWithinPartitions(_KEY, _LINE)
 
-    def judge(frame: pd.DataFrame) -> pd.DataFrame:
-        return _judge(shared, lang, accept_unconfirmed, frame)  # pragma: no cover  (executors)
+    def judge(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        return _judge(shared, lang, accept_unconfirmed, batches)  # pragma: no cover  (executors)
 
-    return keyed.groupBy(_KEY).applyInPandas(judge, schema=schema)
+    return by_patient.mapInPandas(judge, schema=schema)
 
 
 def _judge(
-    shared: Broadcast[Rules], lang: str, accept_unconfirmed: bool, frame: pd.DataFrame
-) -> pd.DataFrame:
-    """What each executor runs on one group: the broadcast rules, read once per worker."""
-    return assess_group(frame, shared.value, lang=lang, accept_unconfirmed=accept_unconfirmed)
+    shared: Broadcast[Rules],
+    lang: str,
+    accept_unconfirmed: bool,
+    batches: Iterator[pd.DataFrame],
+) -> Iterator[pd.DataFrame]:
+    """The executors' side: the broadcast rules, read once per Python worker."""
+    return assess_batches(batches, shared.value, lang=lang, accept_unconfirmed=accept_unconfirmed)
 
 
 def _month(column: str) -> Column:
