@@ -45,6 +45,7 @@ TESTS = (
     "tests/test_reliability.py",
     "tests/test_plots.py",
     "tests/test_report.py",
+    "tests/test_packaging.py",
 )
 
 

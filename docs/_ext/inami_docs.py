@@ -182,7 +182,15 @@ def reason_codes_page() -> str:
 
 
 # The modules documented beside the names of ``inami_ppl.__all__``.
-MODULES = ("inami_ppl.claims", "inami_ppl.analytics", "inami_ppl.frames", "inami_ppl.cli")
+MODULES = (
+    "inami_ppl.claims",
+    "inami_ppl.analytics",
+    "inami_ppl.frames",
+    "inami_ppl.plots",
+    "inami_ppl.report",
+    "inami_ppl.spark",
+    "inami_ppl.cli",
+)
 
 
 def api_page() -> str:

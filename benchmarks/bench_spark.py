@@ -1,0 +1,91 @@
+"""Spark on one machine against the command, on the same synthetic claims file.
+
+Both read the same CSV file (made by ``generate_claims.py`` when missing) and write every
+row with its decision:
+
+- ``command``: ``inami-ppl assess FILE -o OUT.csv`` (the whole file in one process);
+- ``spark``: ``assess_spark`` on a ``local[N]`` session, written as CSV files to a folder
+  (session start timed apart: a cluster pays it once, not per job).
+
+The Spark figure is printed as a ratio to the command's time.
+
+    python benchmarks/bench_spark.py --sessions 2000000 --cores 2
+    python benchmarks/bench_spark.py --sessions 20000       # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+sys.path.insert(0, str(HERE))
+
+import generate_claims  # noqa: E402  (found through the path above)
+
+
+def timed_command(path: Path, out: Path) -> float:
+    """Seconds for the command to assess ``path`` into ``out``."""
+    command = Path(sys.executable).with_name("inami-ppl")
+    start = time.perf_counter()
+    subprocess.run(  # noqa: S603  (our own command)
+        [str(command), "assess", str(path), "-o", str(out), "--no-progress"], check=True
+    )
+    return time.perf_counter() - start
+
+
+def timed_spark(path: Path, out: Path, cores: int) -> tuple[float, float, int]:
+    """Seconds to start the session and to assess ``path`` into ``out``; the rows written."""
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    from pyspark.sql import SparkSession  # noqa: PLC0415  (timed)
+
+    from inami_ppl.spark import assess_spark  # noqa: PLC0415
+
+    start = time.perf_counter()
+    spark = (
+        SparkSession.builder.master(f"local[{cores}]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.memory", "4g")
+        .config("spark.sql.shuffle.partitions", str(cores * 4))
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    started = time.perf_counter() - start
+    shutil.rmtree(out, ignore_errors=True)
+    start = time.perf_counter()
+    assess_spark(spark.read.csv(str(path), header=True)).write.csv(str(out), header=True)
+    assessed = time.perf_counter() - start
+    spark.stop()
+    rows = sum(sum(1 for _ in part.open(encoding="utf-8")) - 1 for part in out.glob("part-*.csv"))
+    return started, assessed, rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=2_000_000)
+    parser.add_argument("--cores", type=int, default=2)
+    args = parser.parse_args(argv)
+    path = OUT / f"claims-{args.sessions}.csv"
+    if not path.exists():
+        generate_claims.write(path, args.sessions, 1)
+    command = timed_command(path, OUT / f"command-{args.sessions}.csv")
+    print(f"command: {args.sessions:,} sessions in {command:.1f} s", flush=True)
+    started, assessed, rows = timed_spark(path, OUT / f"spark-{args.sessions}", args.cores)
+    if rows != args.sessions:
+        raise SystemExit(f"spark wrote {rows} rows for {args.sessions} sessions")
+    print(f"spark local[{args.cores}]: session started in {started:.1f} s")
+    print(
+        f"spark local[{args.cores}]: {rows:,} sessions in {assessed:.1f} s "
+        f"= {assessed / command:.2f} x the command"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
