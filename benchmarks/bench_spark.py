@@ -3,7 +3,8 @@
 Both read the same CSV file (made by ``generate_claims.py`` when missing) and write every
 row with its decision:
 
-- ``command``: ``inami-ppl assess FILE -o OUT.csv`` (the whole file in one process);
+- ``command``: ``inami-ppl assess --grouped FILE -o OUT.csv`` (one process; the file is
+  grouped by patient, as the performance page measures it);
 - ``spark``: ``assess_spark`` on a ``local[N]`` session, written as CSV files to a folder
   (session start timed apart: a cluster pays it once, not per job).
 
@@ -35,7 +36,8 @@ def timed_command(path: Path, out: Path) -> float:
     command = Path(sys.executable).with_name("inami-ppl")
     start = time.perf_counter()
     subprocess.run(  # noqa: S603  (our own command)
-        [str(command), "assess", str(path), "-o", str(out), "--no-progress"], check=True
+        [str(command), "assess", "--grouped", str(path), "-o", str(out), "--no-progress"],
+        check=True,
     )
     return time.perf_counter() - start
 
@@ -74,12 +76,14 @@ def main(argv: list[str] | None = None) -> int:
     path = OUT / f"claims-{args.sessions}.csv"
     if not path.exists():
         generate_claims.write(path, args.sessions, 1)
+    print(f"load average at the start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     command = timed_command(path, OUT / f"command-{args.sessions}.csv")
     print(f"command: {args.sessions:,} sessions in {command:.1f} s", flush=True)
     started, assessed, rows = timed_spark(path, OUT / f"spark-{args.sessions}", args.cores)
     if rows != args.sessions:
         raise SystemExit(f"spark wrote {rows} rows for {args.sessions} sessions")
     print(f"spark local[{args.cores}]: session started in {started:.1f} s")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     print(
         f"spark local[{args.cores}]: {rows:,} sessions in {assessed:.1f} s "
         f"= {assessed / command:.2f} x the command"
