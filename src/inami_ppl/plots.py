@@ -27,6 +27,7 @@ from typing import Final, final
 
 import attrs
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from inami_ppl.analytics import network_averages
@@ -54,6 +55,7 @@ _ORANGE: Final = "#E69F00"
 _GREEN: Final = "#009E73"
 _RED: Final = "#D55E00"
 _GREY: Final = "#999999"
+_ZERO: Final = Decimal("0.00")
 
 
 @final
@@ -86,6 +88,12 @@ def _drawn(chart: Chart) -> Figure:
 
 def _figure(height: float = _HEIGHT) -> Figure:
     return Figure(figsize=(_WIDTH, height), layout="constrained")
+
+
+def _legend(figure: Figure, ax: Axes) -> None:
+    """The legend above the plots, where it hides no bar."""
+    handles, labels = ax.get_legend_handles_labels()
+    figure.legend(handles, labels, loc="outside upper right", ncols=len(labels), frameon=False)
 
 
 def _month_ticks(labels: list[str]) -> list[str]:
@@ -150,7 +158,7 @@ def _decisions_chart(claims: list[Claim]) -> Chart:
         ax.bar(positions, refused, bottom=accepted, color=_RED, label="refused")
         ax.set_title(f"network: {network}", loc="left", fontsize="medium")
         ax.set_ylabel("sessions")
-        ax.legend(loc="upper left", frameon=False)
+    _legend(figure, axes[0])
     axes[-1].set_xticks(range(len(months)), _month_ticks(months), rotation=90)
     total_accepted, total_refused = int(table["accepted"].sum()), int(table["refused"].sum())
     alt = (
@@ -210,7 +218,7 @@ def _amounts_chart(claims: list[Claim]) -> Chart:
         a = claim.assessment
         if a is None or not a.allowed:
             continue
-        pair = sums.setdefault(a.session.date.strftime("%Y-%m"), [Decimal(0), Decimal(0)])
+        pair = sums.setdefault(a.session.date.strftime("%Y-%m"), [_ZERO, _ZERO])
         pair[0] += a.patient_share or 0
         pair[1] += a.insurer_share or 0
     table = pd.DataFrame(
@@ -231,7 +239,7 @@ def _amounts_chart(claims: list[Claim]) -> Chart:
     ax.bar(positions, patient, bottom=insurer, color=_ORANGE, label="patients")
     ax.set_xticks(range(len(months)), _month_ticks(months), rotation=90)
     ax.set_ylabel("EUR")
-    ax.legend(loc="upper left", frameon=False)
+    _legend(figure, ax)
     alt = (
         f"Stacked bars of euros per month over {len(table)} months: the insurer paid "
         f"{sum(table['insurer_share'], Decimal(0))} EUR and patients "
@@ -288,7 +296,7 @@ def _quota_chart(claims: list[Claim]) -> Chart:
     ax.barh(labels, list(table["average_peak"]), height=0.5, color=_BLUE, label="average peak")
     ax.invert_yaxis()
     ax.set_xlabel("sessions in the 12-month window")
-    ax.legend(loc="lower right", frameon=False)
+    _legend(figure, ax)
     at_max = int(table["at_maximum"].sum())
     alt = (
         f"Horizontal bars for {len(rows)} maxima: the highest number of sessions each "
@@ -323,11 +331,14 @@ def _caseload_chart(claims: list[Claim], rules: Rules | None) -> Chart:
     figure = _figure()
     ax = figure.subplots()
     positions = list(range(len(averages)))
-    ax.bar([p - 0.2 for p in positions], [float(a.average) for a in averages], 0.4, color=_BLUE)
-    ax.bar([p + 0.2 for p in positions], [a.target for a in averages], 0.4, color=_GREY)
+    average = [float(a.average) for a in averages]
+    ax.bar([p - 0.2 for p in positions], average, 0.4, color=_BLUE, label="average")
+    ax.bar(
+        [p + 0.2 for p in positions], [a.target for a in averages], 0.4, color=_GREY, label="target"
+    )
     ax.set_xticks(positions, labels, fontsize="small")
     ax.set_ylabel("sessions per patient")
-    ax.legend(["average", "target"], loc="upper left", frameon=False)
+    _legend(figure, ax)
     shown = "; ".join(
         f"{a.ruleset} {a.kind} {a.network}: {a.average} for {a.target}" for a in averages
     )

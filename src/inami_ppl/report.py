@@ -50,12 +50,14 @@ h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2.5rem; }
 img { display: block; max-width: 100%; height: auto; }
 .table { overflow-x: auto; }
 table { border-collapse: collapse; font-size: 0.9rem; margin-top: 0.75rem; }
-th, td { border: 1px solid #ccc; padding: 0.2rem 0.5rem; text-align: left; }
+th, td { border: 1px solid #ccc; padding: 0.2rem 0.5rem; text-align: left; white-space: nowrap; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 thead th { background: #f2f2f2; }
-dl { display: grid; grid-template-columns: max-content auto; gap: 0.1rem 1rem; }
+caption { text-align: left; caption-side: top; }
+dl { display: grid; grid-template-columns: minmax(0, max-content) auto; gap: 0.1rem 1rem; }
 dt { font-weight: 600; } dd { margin: 0; }
 footer { margin-top: 3rem; font-size: 0.85rem; color: #555; }
+@media (max-width: 40rem) { body { padding: 0.5rem; } h1 { font-size: 1.3rem; } }
 """
 
 
