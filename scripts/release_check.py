@@ -18,7 +18,6 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import venv
 import zipfile
 from pathlib import Path
 
@@ -73,11 +72,11 @@ def check_contents(sdist: Path, wheel: Path) -> None:
     print(f"contents: sdist has {len(names)} files, wheel {len(wheel_names)}; all expected found")
 
 
-def smoke(wheel: Path) -> None:
-    """Install the wheel into an empty environment and use it there."""
+def smoke(wheel: Path, interpreter: str | Path = sys.executable) -> None:
+    """Install the wheel into an empty environment of ``interpreter`` and use it there."""
     with tempfile.TemporaryDirectory(prefix="inami-ppl-smoke-") as folder:
         env = Path(folder) / "venv"
-        venv.create(env, with_pip=True, clear=True)
+        run(interpreter, "-m", "venv", "--clear", env)
         python = env / "bin" / "python"
         run(python, "-m", "pip", "install", "--quiet", wheel)
         print(run(python, "-c", SMOKE, cwd=Path(folder)).strip())

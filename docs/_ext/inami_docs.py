@@ -255,6 +255,9 @@ MODULES = (
     "inami_ppl.claims.columns",
     "inami_ppl.analytics",
     "inami_ppl.frames",
+    "inami_ppl.plots",
+    "inami_ppl.report",
+    "inami_ppl.spark",
     "inami_ppl.cli",
 )
 

@@ -1,7 +1,8 @@
 """The ``inami-ppl`` command: assess claims files and show the rules in force.
 
 ``inami-ppl assess FILE`` reads a claims file (CSV or JSON lines, ``-`` for standard
-input) and writes every row with its decision; ``inami-ppl rules --on DATE`` lists
+input) and writes every row with its decision; ``inami-ppl report FILE -o OUT`` writes an
+HTML report of charts (extra ``plots``); ``inami-ppl rules --on DATE`` lists
 the rules in force on a date with their sources (estimates marked);
 ``inami-ppl rules diff FILE...`` lists what amendment files change, value by value;
 ``--rules FILE`` (repeatable, applied in order) amends the bundled rules for the run;
@@ -89,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _assess_options(commands)
     _rules_options(commands)
+    _report_options(commands)
     return parser
 
 
@@ -219,6 +221,29 @@ def _amended(rules: Rules, files: Sequence[str]) -> Rules:
     return rules
 
 
+def _report_options(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    report = commands.add_parser(
+        "report",
+        help="write an HTML report of a claims file (extra: plots)",
+        description="Assess a claims file and write one self-contained HTML page of charts, "
+        "each with its table (needs pip install 'inami-ppl[plots]'). Exit codes as for assess.",
+    )
+    report.add_argument("file", metavar="FILE", help="the claims file (CSV or JSON lines)")
+    report.add_argument("-o", "--output", metavar="OUT", required=True, help="the HTML file")
+    report.add_argument("--title", default="Claims report", help="the page title")
+    report.add_argument(
+        "--encoding",
+        default="utf-8-sig",
+        help="encoding of FILE (default: UTF-8, with or without a byte-order mark)",
+    )
+    report.add_argument(
+        "--accept-unconfirmed",
+        action="store_true",
+        help="apply the last rules to sessions after the period the rules cover",
+    )
+    _rules_option(report)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command with ``argv`` (default: the process's arguments); return the exit code."""
     parser = _parser()
@@ -228,7 +253,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError:  # not the main thread: SIGTERM keeps its handler
         previous = None
     try:
-        return _assess(args) if args.command == "assess" else _rules(args)
+        if args.command == "assess":
+            return _assess(args)
+        if args.command == "report":
+            return _report(args)
+        return _rules(args)
     except StopError as error:
         warn(f"error: {error}")
         return error.code
@@ -387,6 +416,41 @@ def _print_summary(totals: Totals) -> None:
         *(f"  {name}: {count}" for name, count in totals.unconfirmed_values),
     ]
     say("\n".join(lines), sys.stderr)
+
+
+# --------------------------------------------------------------------------------------
+# report
+
+
+def _report(args: argparse.Namespace) -> int:
+    try:
+        from inami_ppl.report import write_report  # noqa: PLC0415  (pandas and matplotlib)
+    except ImportError as error:
+        raise UsageError(
+            f"the report needs the plots extra: pip install 'inami-ppl[plots]' ({error})"
+        ) from None
+    name: str = args.file
+    if Path(args.output).resolve() == Path(name).resolve():
+        raise UsageError("-o: the report would overwrite the claims file")
+    rules = _amended(default_rules(), args.rules)
+    stream = _open_input(args)
+    try:
+        try:
+            _, rows = (read_jsonl if guess_format(name) == "jsonl" else read_csv)(stream)
+        except ClaimsFileError as error:
+            raise UsageError(f"{name}: line 1: {error}") from None
+        claims = list(assess_rows(rows, rules=rules, accept_unconfirmed=args.accept_unconfirmed))
+    finally:
+        _release(stream, name)
+    invalid = [claim.error for claim in claims if claim.error is not None]
+    for bad in invalid:
+        warn(bad.message)
+    try:
+        write_report(claims, args.output, title=args.title, rules=rules)
+    except (OSError, InamiPplError) as error:
+        raise UsageError(f"cannot write {args.output}: {error}") from None
+    warn(f"report written to {args.output}")
+    return EXIT_INVALID_ROWS if invalid else EXIT_OK
 
 
 # --------------------------------------------------------------------------------------
