@@ -6,7 +6,8 @@ from 2023-07-01 to 2024-12-31 so that every history crosses from the 2021 conven
 co-consultation). The mix is meant to look like the real thing, not to be it: a third
 of the patients in the children and adolescents network, a quarter with the increased
 reimbursement, mostly individual sessions, a skewed number of sessions per patient so
-that some histories run into the maxima, and a few same-day and video-first sessions.
+that some histories run into the maxima, and a few same-day and video-first sessions,
+video sessions without their reason and co-consultations without their co-provider.
 
     python benchmarks/generate_claims.py --sessions 2000000 --seed 1 -o benchmarks/out/claims-2M.csv
 """
@@ -33,6 +34,8 @@ COLUMNS = (
     "with_context",
     "functional_assessment",
     "provider",
+    "unable_to_travel",
+    "co_provider",
 )
 FIRST_DAY = dt.date(2023, 7, 1)
 LAST_DAY = dt.date(2024, 12, 31)
@@ -82,6 +85,14 @@ def _patient_rows(rng: random.Random, number: int, sessions: int) -> Iterator[li
         assessment = "true" if i == 0 and function in ("specialized", "treatment") else "false"
         if function in ("specialized", "treatment") and i == 0 and rng.random() < 0.1:
             assessment = "false"  # a missing functional assessment: refused
+        # Drawn without the random stream, so that the other cells stay those of a seed:
+        # one video session in ten lacks its reason, and one co-consultation in ten its
+        # co-provider (both refused).
+        mark = (number + i) % 10
+        unable = "true" if modality == "video" and mark else "false"
+        co_provider = ""
+        if function == "co_consultation" and mark:
+            co_provider = f"{(number * 7919 + i) % 10**11:011d}"
         yield [
             f"P{number:07d}",
             born.isoformat(),
@@ -94,6 +105,8 @@ def _patient_rows(rng: random.Random, number: int, sessions: int) -> Iterator[li
             with_context,
             assessment,
             provider,
+            unable,
+            co_provider,
         ]
         if rng.random() > 0.02:  # now and then two sessions on one day: refused
             day += dt.timedelta(days=gap + rng.randrange(-2, 3))
