@@ -8,6 +8,8 @@ file it replaces) and renamed into place only when the run completes; a device o
 
 from __future__ import annotations
 
+import argparse
+import codecs
 import contextlib
 import io
 import os
@@ -21,6 +23,10 @@ from typing import IO, Final
 from inami_ppl.claims import ReadProgress
 
 __all__ = [
+    "EXIT_INVALID_ROWS",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "EXIT_WRITE",
     "PROGRESS_EVERY",
     "Output",
     "Progress",
@@ -28,12 +34,17 @@ __all__ = [
     "UsageError",
     "WriteError",
     "is_terminal",
+    "open_input",
     "quiet_stdout",
+    "release",
     "say",
     "warn",
 ]
 
-#: Exit codes of the command, as :class:`StopError` subclasses carry them.
+#: Exit codes of the command: every row read, some rows malformed, and those that
+#: :class:`StopError` subclasses carry.
+EXIT_OK: Final = 0
+EXIT_INVALID_ROWS: Final = 1
 EXIT_USAGE: Final = 2
 EXIT_WRITE: Final = 3
 #: The progress line is redrawn at most this often (seconds).
@@ -237,3 +248,30 @@ def is_terminal(stream: IO[str] | None) -> bool:
         return stream is not None and stream.isatty()
     except (OSError, ValueError):  # a closed stream
         return False
+
+
+def open_input(args: argparse.Namespace) -> io.TextIOWrapper:
+    """The claims file ``args.file`` (``-``: standard input) opened in ``args.encoding``."""
+    name: str = args.file
+    try:
+        codecs.lookup(args.encoding)
+    except LookupError:
+        raise UsageError(f"--encoding: unknown encoding {args.encoding!r}") from None
+    if name == "-":
+        if sys.stdin is None:
+            raise UsageError("standard input is closed")
+        return io.TextIOWrapper(
+            sys.stdin.buffer, encoding=args.encoding, errors="surrogateescape", newline=""
+        )
+    try:
+        return Path(name).open(encoding=args.encoding, errors="surrogateescape", newline="")
+    except OSError as error:
+        raise UsageError(f"cannot read {name}: {error.strerror}") from None
+
+
+def release(stream: io.TextIOWrapper, name: str) -> None:
+    """Close the input; only let go of the wrapper around standard input."""
+    if name == "-":
+        stream.detach()
+    else:
+        stream.close()

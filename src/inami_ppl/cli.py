@@ -21,25 +21,24 @@ previous one untouched.
 from __future__ import annotations
 
 import argparse
-import codecs
-import datetime as dt
-import io
-import json
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
 from types import FrameType
 from typing import Final
 
 from inami_ppl import __version__, _streams
+from inami_ppl._report_command import report, report_options
+from inami_ppl._rules_command import amended, rules, rules_option, rules_options
 from inami_ppl._streams import (
     Output,
     Progress,
     StopError,
     UsageError,
     is_terminal,
+    open_input,
     quiet_stdout,
+    release,
     say,
     warn,
 )
@@ -59,7 +58,7 @@ from inami_ppl.claims.readers import watch
 from inami_ppl.claims.writers import claim_cells, csv_line, jsonl_line, output_header
 from inami_ppl.errors import InamiPplError
 from inami_ppl.messages import LANGUAGES
-from inami_ppl.rulesets import Rules, default_rules
+from inami_ppl.rulesets import default_rules
 
 __all__ = [
     "EXIT_INTERRUPTED",
@@ -71,8 +70,8 @@ __all__ = [
     "main",
 ]
 
-EXIT_OK: Final = 0
-EXIT_INVALID_ROWS: Final = 1
+EXIT_OK: Final = _streams.EXIT_OK
+EXIT_INVALID_ROWS: Final = _streams.EXIT_INVALID_ROWS
 EXIT_USAGE: Final = _streams.EXIT_USAGE
 EXIT_WRITE: Final = _streams.EXIT_WRITE
 EXIT_INTERRUPTED: Final = 130
@@ -89,8 +88,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"inami-ppl {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _assess_options(commands)
-    _rules_options(commands)
-    _report_options(commands)
+    rules_options(commands)
+    report_options(commands)
     return parser
 
 
@@ -159,32 +158,7 @@ def _assess_options(commands: argparse._SubParsersAction[argparse.ArgumentParser
         help="apply the last rules to sessions after the period the rules cover",
     )
     assess.add_argument("--no-progress", action="store_true", help="never show the progress line")
-    _rules_option(assess)
-
-
-def _rules_options(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    rules = commands.add_parser(
-        "rules",
-        help="show the rules in force on a date",
-        description="List every rule value in force on a date with its validity, source "
-        "and confidence mark (SEED, P primary, S secondary, A our assumption).",
-    )
-    rules.add_argument("--on", metavar="DATE", help="the date, YYYY-MM-DD")
-    rules.add_argument("--json", action="store_true", help="write JSON instead of a table")
-    rules.add_argument(
-        "--accept-unconfirmed",
-        action="store_true",
-        help="after the covered period, show the last rules (marked unconfirmed)",
-    )
-    _rules_option(rules)
-    diff = rules.add_subparsers(dest="rules_command", metavar="diff").add_parser(
-        "diff",
-        help="list what amendment files change",
-        description="List, value by value with their periods, the rows that amendment files "
-        "remove (-) and add (+), applied in order to the bundled rules (and to any --rules "
-        "given before 'diff').",
-    )
-    diff.add_argument("amendments", nargs="+", metavar="FILE", help="an amendment file (TOML)")
+    rules_option(assess)
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:
@@ -194,54 +168,6 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
 
 class _TerminatedError(KeyboardInterrupt):
     """SIGTERM arrived."""
-
-
-def _rules_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--rules",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="amend the bundled rules with this file (TOML, the tables' format); repeatable, "
-        "applied in order",
-    )
-
-
-def _amended(rules: Rules, files: Sequence[str]) -> Rules:
-    """``rules`` amended by each file in turn; a file that cannot be used is a usage error."""
-    for name in files:
-        try:
-            data = Path(name).read_bytes()
-        except OSError as error:
-            raise UsageError(f"--rules: {name}: {error.strerror or error}") from None
-        try:
-            rules = rules.amend(data, name=name)
-        except InamiPplError as error:
-            raise UsageError(f"--rules: {error}") from None
-    return rules
-
-
-def _report_options(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    report = commands.add_parser(
-        "report",
-        help="write an HTML report of a claims file (extra: plots)",
-        description="Assess a claims file and write one self-contained HTML page of charts, "
-        "each with its table (needs pip install 'inami-ppl[plots]'). Exit codes as for assess.",
-    )
-    report.add_argument("file", metavar="FILE", help="the claims file (CSV or JSON lines)")
-    report.add_argument("-o", "--output", metavar="OUT", required=True, help="the HTML file")
-    report.add_argument("--title", default="Claims report", help="the page title")
-    report.add_argument(
-        "--encoding",
-        default="utf-8-sig",
-        help="encoding of FILE (default: UTF-8, with or without a byte-order mark)",
-    )
-    report.add_argument(
-        "--accept-unconfirmed",
-        action="store_true",
-        help="apply the last rules to sessions after the period the rules cover",
-    )
-    _rules_option(report)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -256,8 +182,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "assess":
             return _assess(args)
         if args.command == "report":
-            return _report(args)
-        return _rules(args)
+            return report(args)
+        return rules(args)
     except StopError as error:
         warn(f"error: {error}")
         return error.code
@@ -284,32 +210,14 @@ def _partial(args: argparse.Namespace) -> str:
 # assess
 
 
-def _open_input(args: argparse.Namespace) -> io.TextIOWrapper:
-    name: str = args.file
-    try:
-        codecs.lookup(args.encoding)
-    except LookupError:
-        raise UsageError(f"--encoding: unknown encoding {args.encoding!r}") from None
-    if name == "-":
-        if sys.stdin is None:
-            raise UsageError("standard input is closed")
-        return io.TextIOWrapper(
-            sys.stdin.buffer, encoding=args.encoding, errors="surrogateescape", newline=""
-        )
-    try:
-        return Path(name).open(encoding=args.encoding, errors="surrogateescape", newline="")
-    except OSError as error:
-        raise UsageError(f"cannot read {name}: {error.strerror}") from None
-
-
 def _assess(args: argparse.Namespace) -> int:
     name: str = args.file
     in_format: Format = args.input_format or ("csv" if name == "-" else guess_format(name))
     out_format: Format = args.output_format or in_format
     if args.excel and out_format != "csv":
         raise UsageError("--excel: writes CSV only (not with --output-format jsonl)")
-    rules = _amended(default_rules(), args.rules)
-    stream = _open_input(args)
+    rules = amended(default_rules(), args.rules)
+    stream = open_input(args)
     output = Output(args.output)
     try:
         output.check(stream)
@@ -342,18 +250,10 @@ def _assess(args: argparse.Namespace) -> int:
             output.commit()
     finally:
         output.release()
-        _release(stream, name)
+        release(stream, name)
     if args.summary:
         _print_summary(totals)
     return EXIT_INVALID_ROWS if invalid else EXIT_OK
-
-
-def _release(stream: io.TextIOWrapper, name: str) -> None:
-    """Close the input; only let go of the wrapper around standard input."""
-    if name == "-":
-        stream.detach()
-    else:
-        stream.close()
 
 
 def _write(
@@ -416,93 +316,6 @@ def _print_summary(totals: Totals) -> None:
         *(f"  {name}: {count}" for name, count in totals.unconfirmed_values),
     ]
     say("\n".join(lines), sys.stderr)
-
-
-# --------------------------------------------------------------------------------------
-# report
-
-
-def _report(args: argparse.Namespace) -> int:
-    try:
-        from inami_ppl.report import write_report  # noqa: PLC0415  (pandas and matplotlib)
-    except ImportError as error:
-        raise UsageError(
-            f"the report needs the plots extra: pip install 'inami-ppl[plots]' ({error})"
-        ) from None
-    name: str = args.file
-    if Path(args.output).resolve() == Path(name).resolve():
-        raise UsageError("-o: the report would overwrite the claims file")
-    rules = _amended(default_rules(), args.rules)
-    stream = _open_input(args)
-    try:
-        try:
-            _, rows = (read_jsonl if guess_format(name) == "jsonl" else read_csv)(stream)
-        except ClaimsFileError as error:
-            raise UsageError(f"{name}: line 1: {error}") from None
-        claims = list(assess_rows(rows, rules=rules, accept_unconfirmed=args.accept_unconfirmed))
-    finally:
-        _release(stream, name)
-    invalid = [claim.error for claim in claims if claim.error is not None]
-    for bad in invalid:
-        warn(bad.message)
-    try:
-        write_report(claims, args.output, title=args.title, rules=rules)
-    except (OSError, InamiPplError) as error:
-        raise UsageError(f"cannot write {args.output}: {error}") from None
-    warn(f"report written to {args.output}")
-    return EXIT_INVALID_ROWS if invalid else EXIT_OK
-
-
-# --------------------------------------------------------------------------------------
-# rules
-
-
-def _rules(args: argparse.Namespace) -> int:
-    rules = _amended(default_rules(), args.rules)
-    if args.rules_command == "diff":
-        changes = rules.diff(_amended(rules, args.amendments))
-        for change in changes:
-            say(change.line())
-        if not changes:
-            say("no change")
-        return EXIT_OK
-    if args.on is None:
-        raise UsageError("rules: expected --on DATE or 'diff FILE'")
-    try:
-        on = dt.date.fromisoformat(args.on)
-    except ValueError:
-        raise UsageError(f"--on: expected a date YYYY-MM-DD, got {args.on!r}") from None
-    try:
-        ruleset = rules.at(on, accept_unconfirmed=args.accept_unconfirmed)
-    except InamiPplError as error:
-        raise UsageError(f"--on: {error}") from None
-    values = [value.as_dict() for value in ruleset.values()]
-    if args.json:
-        document = {
-            "on": on.isoformat(),
-            "ruleset": ruleset.id,
-            "unconfirmed": ruleset.unconfirmed,
-            "values": values,
-        }
-        say(json.dumps(document, ensure_ascii=False, indent=2))
-        return EXIT_OK
-    note = " (unconfirmed: after the period the rules cover)" if ruleset.unconfirmed else ""
-    say(f"Rules in force on {on.isoformat()}: rule set {ruleset.id}{note}")
-    say(
-        "confidence: SEED founding documents, P primary, S secondary, A our assumption; "
-        "estimate: a value nobody confirmed (the last known amount)\n"
-    )
-    width = max(len(str(v["name"])) for v in values)
-    for value in values:
-        shown = value["value"]
-        text = ", ".join(shown) if isinstance(shown, list) else str(shown)
-        until = value["end"] or "open"
-        say(
-            f"{value['name']:<{width}}  {text:<12}  {value['start']}..{until}  "
-            f"[{value['confidence']}] {value['source']} {value['url']}"
-            + (" estimate" if value["estimate"] else "")
-        )
-    return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover
