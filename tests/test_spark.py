@@ -37,6 +37,7 @@ from inami_ppl.spark import (
     spark_type,
     what_if_spark,
 )
+from support import FIXTURE_TABLE
 
 pytestmark = pytest.mark.spark
 
@@ -66,8 +67,9 @@ def spark() -> Iterator[SparkSession]:
 
 
 def command_rows(path: Path, *args: str) -> list[dict[str, str]]:
+    """The command's rows for ``path``, under the fixture table that Spark is given here."""
     done = subprocess.run(  # noqa: S603  (our own command)
-        [str(COMMAND), "assess", str(path), "--no-progress", *args],
+        [str(COMMAND), "assess", str(path), "--no-progress", "--rules", str(FIXTURE_TABLE), *args],
         capture_output=True,
         check=False,
     )
