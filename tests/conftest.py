@@ -12,6 +12,9 @@ import pytest
 from inami_ppl import rulesets
 from support import FIXTURE_TABLE
 
+# The reference engine is code to compare with, not tests (its doctests are the library's).
+collect_ignore = ["reference"]
+
 
 def pytest_configure(config: pytest.Config) -> None:
     rulesets._bundled_table = FIXTURE_TABLE.read_bytes

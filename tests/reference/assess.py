@@ -1,0 +1,339 @@
+"""Decisions on sessions: eligibility, quotas and tariffs brought together.
+
+:func:`assess`, :func:`assess_history`, :func:`remaining`, :func:`next_allowed_date`
+and :func:`patient_share` (the public API).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+
+import attrs
+
+from inami_ppl._validate import check_date, to_enum
+from inami_ppl.codes import Param
+from inami_ppl.decision import Assessment
+from inami_ppl.errors import InvalidInputError, OutOfCoverageError
+from inami_ppl.model import Network, Patient, Role, Session, Setting
+from inami_ppl.periods import ONE_DAY, WindowPolicy, birthday
+from inami_ppl.rulesets import Rules, Ruleset, resolve_rules
+from reference import quotas
+from reference._tally import Tally
+from reference.checks import context_for, refusals
+from reference.periods import policy_of
+from reference.quotas import Remaining
+from reference.tariffs import fee_rule, share_for
+
+__all__ = [
+    "assess",
+    "assess_history",
+    "judge_in_order",
+    "next_allowed_date",
+    "patient_share",
+    "remaining",
+]
+
+
+def checked_patient(value: object) -> Patient:
+    """``value`` when it is a :class:`Patient`; bad input otherwise."""
+    if not isinstance(value, Patient):
+        raise InvalidInputError("patient", value, "a Patient")
+    return value
+
+
+def checked_session(field: str, value: object) -> Session:
+    """``value`` when it is a :class:`Session`; bad input otherwise."""
+    if not isinstance(value, Session):
+        raise InvalidInputError(field, value, "a Session")
+    return value
+
+
+def checked_sessions(field: str, values: object, rules: Rules) -> list[Session]:
+    """Check a history: an iterable of sessions, none before the covered period."""
+    if isinstance(values, str | bytes | Session) or not isinstance(values, Iterable):
+        raise InvalidInputError(field, values, "an iterable of Session")
+    out = []
+    for i, value in enumerate(values):
+        session = checked_session(f"{field}[{i}]", value)
+        if session.date < rules.coverage_start:
+            raise OutOfCoverageError(
+                f"{field}[{i}].date", session.date, f"a date on or after {rules.coverage_start}"
+            )
+        out.append(session)
+    return out
+
+
+def _check_born(patient: Patient, session: Session) -> None:
+    """A birth date after the session is bad input, not a refusal (rules §2, §11)."""
+    if patient.birth_date > session.date:
+        raise InvalidInputError(
+            "birth_date", patient.birth_date, f"a date on or before {session.date.isoformat()}"
+        )
+
+
+def _policy(rules: Rules) -> WindowPolicy:
+    return policy_of(rules)
+
+
+def _judge(patient: Patient, session: Session, ruleset: Ruleset, tally: Tally) -> Assessment:
+    """Apply every rule of §2-§8 of the rules to ``session`` against the window in ``tally``."""
+    _check_born(patient, session)
+    ctx = context_for(patient, session, ruleset, tally)
+    reasons = refusals(ctx)
+    allowed = not reasons
+    in_force = ruleset.in_force(session.function)
+    uses = quotas.quota_uses(ctx.standing, accepted=allowed) if in_force else ()
+    if not allowed:
+        # The messages name the window as the rule set's policy defines it.
+        window = ruleset.window.code
+        unconfirmed = ruleset.unconfirmed_values(())
+        return Assessment(
+            session=session,
+            allowed=False,
+            reasons=tuple(
+                attrs.evolve(r, params=(*r.params, (Param.WINDOW, window))) for r in reasons
+            ),
+            patient_share=None,
+            practitioner_fee=None,
+            insurer_share=None,
+            ruleset=ruleset.id,
+            unconfirmed=bool(unconfirmed),
+            unconfirmed_values=unconfirmed,
+            quota=uses,
+        )
+    share = share_for(patient, session, ruleset, tally)
+    fee: Decimal | None = None
+    insurer: Decimal | None = None
+    applied = [share.rule]
+    if session.setting is Setting.INDIVIDUAL:
+        fee_value = fee_rule(ruleset, Setting.INDIVIDUAL, Role.PSYCHOLOGIST)
+        fee = ruleset.decimal(fee_value.name)
+        insurer = fee - share.amount
+        applied.append(fee_value)
+    unconfirmed = ruleset.unconfirmed_values(rule.name for rule in applied)
+    return Assessment(
+        session=session,
+        allowed=True,
+        reasons=(),
+        patient_share=share.amount,
+        practitioner_fee=fee,
+        insurer_share=insurer,
+        ruleset=ruleset.id,
+        unconfirmed=bool(unconfirmed),
+        unconfirmed_values=unconfirmed,
+        quota=uses,
+        sources=tuple(rule.source for rule in applied),
+        billing_code=ruleset.billing_code(session),
+        share_reason=share.reason,
+        applied=tuple(rule.rule_value() for rule in applied),
+    )
+
+
+def assess(
+    patient: Patient,
+    history: Iterable[Session],
+    session: Session,
+    *,
+    rules: Rules | None = None,
+    accept_unconfirmed: bool = False,
+) -> Assessment:
+    """Decide whether ``session`` is reimbursed, given the patient's accepted ``history``.
+
+    ``history`` holds the patient's earlier accepted sessions in any order; sessions
+    dated after ``session.date`` are ignored. The decision lists every rule broken,
+    with reason codes in the order of the reason-code page.
+
+    >>> import datetime as dt
+    >>> from inami_ppl import Patient, Session
+    >>> patient = Patient(birth_date=dt.date(1990, 4, 2))
+    >>> first = Session(date=dt.date(2024, 5, 2), network="adults", function="support",
+    ...                 setting="individual")
+    >>> a = assess(patient, [], first)
+    >>> a.allowed, a.patient_share, a.practitioner_fee
+    (True, Decimal('0.00'), Decimal('81.74'))
+    >>> again = assess(patient, [first], first)
+    >>> again.codes
+    ('day.limit',)
+    >>> again.reasons[0].message("nl")
+    'Maar één terugbetaalde sessie per dag: er vond al een sessie plaats op 02-05-2024.'
+
+    Args:
+        patient: the patient.
+        history: earlier accepted sessions of this patient.
+        session: the session to decide.
+        rules: the rule tables to apply (default: those bundled with the package).
+        accept_unconfirmed: apply the last rules to a session after the covered
+            period instead of raising (the decision then says ``unconfirmed``).
+
+    Raises:
+        InvalidInputError: a value has the wrong type, or the birth date is after
+            the session.
+        OutOfCoverageError: a session is before the covered period, or after it
+            without ``accept_unconfirmed``.
+
+    """
+    rules = resolve_rules(rules)
+    patient = checked_patient(patient)
+    session = checked_session("session", session)
+    ruleset = rules.at(session.date, accept_unconfirmed=accept_unconfirmed)
+    earlier = checked_sessions("history", history, rules)
+    return _judge(patient, session, ruleset, Tally.of(_policy(rules), earlier, session.date))
+
+
+def assess_history(
+    patient: Patient,
+    sessions: Iterable[Session],
+    *,
+    rules: Rules | None = None,
+    accept_unconfirmed: bool = False,
+) -> list[Assessment]:
+    """Decide every session of a patient in date order (input order within one date).
+
+    Each session is judged against the sessions accepted before it; refused ones
+    never count. The result has the length and order of the date-sorted input. The
+    whole history costs one sort and one pass.
+
+    >>> import datetime as dt
+    >>> from inami_ppl import Patient, Session
+    >>> days = [dt.date(2022, 1, 3) + dt.timedelta(weeks=w) for w in range(9)]
+    >>> sessions = [Session(date=d, network="adults", function="first_line",
+    ...                     setting="individual") for d in days]
+    >>> [a.allowed for a in assess_history(Patient(birth_date=dt.date(1980, 1, 1)), sessions)]
+    [True, True, True, True, True, True, True, True, False]
+    """
+    rules = resolve_rules(rules)
+    patient = checked_patient(patient)
+    ordered = sorted(checked_sessions("sessions", sessions, rules), key=lambda s: s.date)
+    return list(
+        judge_in_order(
+            ((patient, s) for s in ordered), rules, accept_unconfirmed=accept_unconfirmed
+        )
+    )
+
+
+def judge_in_order(
+    items: Iterable[tuple[Patient, Session]], rules: Rules, *, accept_unconfirmed: bool
+) -> Iterator[Assessment]:
+    """Judge one patient's sessions, already in date order, each against those accepted before.
+
+    The engine of :func:`assess_history`, also used for claims files, where the
+    patient's increased reimbursement may change from one session to the next (so
+    each session comes with its own :class:`Patient`). The inputs are trusted: they
+    are checked by the callers.
+    """
+    tally = Tally(_policy(rules))
+    for patient, session in items:
+        ruleset = rules.at(session.date, accept_unconfirmed=accept_unconfirmed)
+        tally.move_to(session.date)
+        decision = _judge(patient, session, ruleset, tally)
+        if decision.allowed:
+            tally.add(session)
+        yield decision
+
+
+def patient_share(
+    patient: Patient,
+    history: Iterable[Session],
+    session: Session,
+    *,
+    rules: Rules | None = None,
+    accept_unconfirmed: bool = False,
+) -> Decimal:
+    """What the patient pays for ``session`` if it is accepted (rules §8).
+
+    >>> import datetime as dt
+    >>> from inami_ppl import Patient, Session
+    >>> s = Session(date=dt.date(2023, 3, 1), network="adults", function="first_line",
+    ...             setting="group")
+    >>> patient_share(Patient(birth_date=dt.date(1980, 1, 1)), [], s)
+    Decimal('2.50')
+    """
+    rules = resolve_rules(rules)
+    patient = checked_patient(patient)
+    session = checked_session("session", session)
+    ruleset = rules.at(session.date, accept_unconfirmed=accept_unconfirmed)
+    tally = Tally.of(_policy(rules), checked_sessions("history", history, rules), session.date)
+    _check_born(patient, session)
+    return share_for(patient, session, ruleset, tally).amount
+
+
+def remaining(
+    patient: Patient,
+    history: Iterable[Session],
+    on: dt.date,
+    network: Network | str,
+    *,
+    rules: Rules | None = None,
+    accept_unconfirmed: bool = False,
+) -> Remaining:
+    """How many more sessions of each kind the maxima allow in the window ending on ``on``.
+
+    For each (function, setting) of the rule set in force on ``on``: the sessions of
+    only that kind that still fit (``0`` where a combination rule blocks it), or
+    ``None`` where no maximum applies. Only quota rules count here: age, network
+    switch, one-a-day, assessment, video and the other session conditions are
+    ignored. The result is a ``dict``; its ``to_dict()`` is the JSON-ready form,
+    keyed by ``"function/setting"``.
+
+    >>> import datetime as dt
+    >>> from inami_ppl import Patient, Session, Function, Setting
+    >>> s = Session(date=dt.date(2024, 5, 2), network="adults", function="support",
+    ...             setting="individual")
+    >>> left = remaining(Patient(birth_date=dt.date(1980, 1, 1)), [s], dt.date(2024, 6, 1),
+    ...                  "adults")
+    >>> left[(Function.SUPPORT, Setting.INDIVIDUAL)], left[(Function.TREATMENT, Setting.GROUP)]
+    (7, None)
+    >>> left.to_dict()["support/individual"]
+    7
+    """
+    rules = resolve_rules(rules)
+    checked_patient(patient)
+    check_date("on", on)
+    ruleset = rules.at(on, accept_unconfirmed=accept_unconfirmed)
+    tally = Tally.of(_policy(rules), checked_sessions("history", history, rules), on)
+    return quotas.remaining_by_kind(to_enum(Network, "network", network), ruleset, tally)
+
+
+def next_allowed_date(
+    patient: Patient,
+    history: Iterable[Session],
+    session: Session,
+    *,
+    rules: Rules | None = None,
+) -> dt.date | None:
+    """The earliest date on or after ``session.date`` on which the session would be accepted.
+
+    ``None`` when no date within the rules' coverage works. Only the dates where the
+    decision can change are tried: a session entering or leaving the window, the day
+    after a session, a birthday that opens or closes a network, a change of rules.
+
+    >>> import datetime as dt
+    >>> from inami_ppl import Patient, Session
+    >>> s = Session(date=dt.date(2024, 5, 2), network="adults", function="support",
+    ...             setting="individual")
+    >>> next_allowed_date(Patient(birth_date=dt.date(1980, 1, 1)), [s], s)
+    datetime.date(2024, 5, 3)
+    """
+    rules = resolve_rules(rules)
+    patient = checked_patient(patient)
+    session = checked_session("session", session)
+    rules.at(session.date)
+    earlier = sorted(checked_sessions("history", history, rules), key=lambda s: s.date)
+    policy = _policy(rules)
+    dates = [s.date for s in earlier]
+    candidates = {session.date, *rules.change_dates()}
+    for day in dates:
+        candidates.update((day, day + ONE_DAY, policy.leaves_on(day, dates)))
+    ruleset_ages = {rules.at(day).integer("age.adults.min") for day in rules.change_dates()}
+    ruleset_ages |= {
+        rules.at(day).integer("age.children_adolescents.max") + 1 for day in rules.change_dates()
+    }
+    candidates.update(birthday(patient.birth_date, age) for age in ruleset_ages)
+    for day in sorted(d for d in candidates if session.date <= d <= rules.coverage_end):
+        moved = attrs.evolve(session, date=day)
+        ruleset = rules.at(day)
+        if _judge(patient, moved, ruleset, Tally.of(policy, earlier, day)).allowed:
+            return day
+    return None

@@ -1,0 +1,237 @@
+"""Who may have which session when (rules §2, §3, §7).
+
+Networks and age, one network per window, the function in force, one session a day,
+the functional assessment, video after an in-person session, the condition of care
+at home or by video, the co-provider of a co-consultation.
+
+Each check is a pure function of one :class:`~inami_ppl.context.Context` that
+returns the reason it finds, or ``None`` when the rule is met. They read the accepted
+sessions of the window through the context's tally; :mod:`inami_ppl.checks` lists
+them in the order of the reason codes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+from inami_ppl._validate import check_date
+from inami_ppl.codes import Param, ReasonCode
+from inami_ppl.decision import Reason
+from inami_ppl.model import Function, Modality, Network, Patient
+from inami_ppl.periods import age_on, birthday
+from inami_ppl.rulesets import Rules, Ruleset, resolve_rules
+from reference.context import Context
+
+__all__ = [
+    "check_age_network",
+    "check_assessment",
+    "check_co_provider",
+    "check_day_limit",
+    "check_function_in_force",
+    "check_modality_condition",
+    "check_network_switch",
+    "check_video",
+    "networks_for",
+]
+
+
+@functools.lru_cache(maxsize=1024)
+def _open_networks(ruleset: Ruleset, age: int) -> frozenset[Network]:
+    open_to: set[Network] = set()
+    if age <= ruleset.integer("age.children_adolescents.max"):
+        open_to.add(Network.CHILDREN_ADOLESCENTS)
+    if age >= ruleset.integer("age.adults.min"):
+        open_to.add(Network.ADULTS)
+    return frozenset(open_to)
+
+
+def networks_for(
+    birth_date: dt.date | Patient,
+    on: dt.date,
+    *,
+    rules: Rules | None = None,
+    accept_unconfirmed: bool = False,
+) -> frozenset[Network]:
+    """The networks open to someone born on ``birth_date``, on ``on`` (rules §2, [SEED]).
+
+    Children and adolescents up to and including 23; adults from 15. ``birth_date``
+    may be given as a :class:`~inami_ppl.Patient`.
+
+    >>> import datetime as dt
+    >>> from inami_ppl import Patient
+    >>> sorted(networks_for(dt.date(2005, 6, 1), dt.date(2024, 6, 1)))
+    [<Network.ADULTS: 'adults'>, <Network.CHILDREN_ADOLESCENTS: 'children_adolescents'>]
+    >>> sorted(networks_for(Patient(birth_date=dt.date(2000, 6, 1)), dt.date(2024, 6, 1)))
+    [<Network.ADULTS: 'adults'>]
+
+    Raises:
+        InvalidInputError: a value is not a ``date``, or the birth date is after ``on``.
+        OutOfCoverageError: ``on`` is outside the period the rules cover.
+
+    """
+    born = birth_date.birth_date if isinstance(birth_date, Patient) else birth_date
+    age = age_on(born, check_date("on", on))
+    ruleset = resolve_rules(rules).at(on, accept_unconfirmed=accept_unconfirmed)
+    return _open_networks(ruleset, age)
+
+
+def check_age_network(ctx: Context) -> Reason | None:
+    """``age.network``: the session's network must be open at the patient's age (§2)."""
+    session, ruleset = ctx.session, ctx.ruleset
+    age = age_on(ctx.patient.birth_date, session.date)
+    open_to = _open_networks(ruleset, age)
+    if session.network in open_to:
+        return None
+    bound = (
+        "age.children_adolescents.max"
+        if session.network is Network.CHILDREN_ADOLESCENTS
+        else "age.adults.min"
+    )
+    return Reason(
+        code=ReasonCode.AGE_NETWORK,
+        params=(
+            (Param.AGE, age),
+            (Param.NETWORK, session.network.value),
+            (Param.NETWORKS, ",".join(sorted(n.value for n in open_to))),
+        ),
+        sources=(ruleset.require(bound).source,),
+    )
+
+
+def check_network_switch(ctx: Context) -> Reason | None:
+    """``network.switch``: one network per window, unless the other one is closed (§2).
+
+    Turning 24 closes the children and adolescents network: the move to the adult
+    network is then forced and allowed [S caami; A for 2024].
+    """
+    session, ruleset, tally = ctx.session, ctx.ruleset, ctx.tally
+    if not ruleset.flag("network.one_per_window"):
+        return None
+    forced_ok = ruleset.flag("network.forced_switch_allowed")
+    birth_date = ctx.patient.birth_date
+    open_to = _open_networks(ruleset, age_on(birth_date, session.date))
+    for other in sorted(tally.networks()):
+        if other is session.network or (forced_ok and other not in open_to):
+            continue
+        last = tally.last_in(other)
+        frees_on = tally.policy.leaves_on(last, tally.dates)
+        if forced_ok and other is Network.CHILDREN_ADOLESCENTS:
+            closes = birthday(birth_date, ruleset.integer("age.children_adolescents.max") + 1)
+            frees_on = min(frees_on, closes)
+        return Reason(
+            code=ReasonCode.NETWORK_SWITCH,
+            params=(
+                (Param.NETWORK, session.network.value),
+                (Param.OTHER_NETWORK, other.value),
+                (Param.LAST_DATE, last),
+                (Param.FREES_ON, frees_on),
+            ),
+            sources=(ruleset.require("network.one_per_window").source,),
+        )
+    return None
+
+
+def check_function_in_force(ctx: Context) -> Reason | None:
+    """``function.not_in_force``: the function must exist in the rule set of the date (§3)."""
+    session, ruleset = ctx.session, ctx.ruleset
+    if ruleset.in_force(session.function):
+        return None
+    return Reason(
+        code=ReasonCode.FUNCTION_NOT_IN_FORCE,
+        params=(
+            (Param.FUNCTION, session.function.value),
+            (Param.RULESET, ruleset.id),
+            (Param.DATE, session.date),
+        ),
+        sources=(ruleset.source,),
+    )
+
+
+def check_day_limit(ctx: Context) -> Reason | None:
+    """``day.limit``: one accepted session a day; sessions with the context are outside it (§7)."""
+    session, ruleset = ctx.session, ctx.ruleset
+    exempt = ruleset.flag("day.context_exempt")
+    if session.with_context and exempt:
+        return None
+    if ctx.tally.sessions_on(session.date) < ruleset.integer("day.max_sessions"):
+        return None
+    return Reason(
+        code=ReasonCode.DAY_LIMIT,
+        params=((Param.DATE, session.date),),
+        sources=(ruleset.require("day.max_sessions").source,),
+    )
+
+
+def check_assessment(ctx: Context) -> Reason | None:
+    """``assessment.missing``: specialized / treatment care needs a functional assessment (§7).
+
+    The session itself or an accepted session of the same function in its window
+    must carry it.
+    """
+    session = ctx.session
+    rule = ctx.ruleset.function_rule(session.function)
+    if rule is None or not rule.requires_assessment:
+        return None
+    if session.functional_assessment or ctx.tally.assessed(session.function):
+        return None
+    return Reason(
+        code=ReasonCode.ASSESSMENT_MISSING,
+        params=((Param.FUNCTION, session.function.value),),
+        sources=(rule.source,),
+    )
+
+
+def check_video(ctx: Context) -> Reason | None:
+    """``video.first_in_person``: video only after an earlier in-person session (§7).
+
+    With the same provider when both sessions name one [P convention-2021-art4].
+    """
+    session, ruleset = ctx.session, ctx.ruleset
+    if session.modality is not Modality.VIDEO or not ruleset.flag("video.first_in_person"):
+        return None
+    if ctx.tally.in_person_before(session.provider):
+        return None
+    return Reason(
+        code=ReasonCode.VIDEO_FIRST_IN_PERSON,
+        sources=(ruleset.require("video.first_in_person").source,),
+    )
+
+
+# Rules §7: the modalities that need the patient to be unable to travel.
+_CONDITIONAL_MODALITIES = frozenset({Modality.HOME, Modality.VIDEO})
+
+
+def check_modality_condition(ctx: Context) -> Reason | None:
+    """``modality.condition``: care at home or by video needs ``unable_to_travel`` (§7).
+
+    [SEED] "if the patient is unable to travel"; [A] that it carries into 2024.
+    Independent of the video rule above: a first video session for a patient who can
+    travel breaks both.
+    """
+    session = ctx.session
+    if session.modality not in _CONDITIONAL_MODALITIES or session.unable_to_travel:
+        return None
+    rule = ctx.ruleset.require("modality.condition")
+    if not rule.value:
+        return None
+    return Reason(
+        code=ReasonCode.MODALITY_CONDITION,
+        params=((Param.MODALITY, session.modality.value),),
+        sources=(rule.source,),
+    )
+
+
+def check_co_provider(ctx: Context) -> Reason | None:
+    """``co_consultation.co_provider``: a co-consultation names its co-provider (§3, §7).
+
+    [SEED network-leaflet-art8]: a joint consultation with a first-line provider who
+    has an INAMI number.
+    """
+    session = ctx.session
+    if session.function is not Function.CO_CONSULTATION or session.co_provider is not None:
+        return None
+    rule = ctx.ruleset.parameter("co_consultation.co_provider")
+    if rule is None or not rule.value:
+        return None
+    return Reason(code=ReasonCode.CO_CONSULTATION_CO_PROVIDER, sources=(rule.source,))

@@ -1,0 +1,172 @@
+"""Maxima per 12-month window and the combinations of functions (rules §4-§6).
+
+The categories, maxima, combinations and the 2024 transition mapping all come from
+the rule tables (``[[ruleset.limit]]``, ``[[ruleset.combination]]``,
+``[[ruleset.counts_as]]``): another reading of an ambiguous rule is a data change.
+The window comes from the policy named in the tables.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from inami_ppl.codes import Param, ReasonCode
+from inami_ppl.decision import QuotaUse, Reason
+from inami_ppl.model import Function, Kind, Network, Setting
+from inami_ppl.rulesets import Limit, Ruleset
+from reference._tally import Tally
+from reference.context import Context, Standing
+
+__all__ = [
+    "Remaining",
+    "Standing",
+    "check_combination",
+    "check_maxima",
+    "counted",
+    "quota_uses",
+    "remaining_by_kind",
+    "standings",
+]
+
+
+def counted(ruleset: Ruleset, tally: Tally) -> Counter[Kind]:
+    """Accepted sessions in the window, by the kind they count as under ``ruleset``.
+
+    A session of an earlier rule set counts through the transition mapping (§6: first
+    line individual as support individual, specialized individual as treatment
+    individual, 2021 groups not at all) [A].
+    """
+    counts: Counter[Kind] = Counter()
+    for kind in tally.kinds():
+        target = ruleset.counts_as_kind(kind)
+        if target is not None:
+            counts[target] += tally.count(kind)
+    return counts
+
+
+def _raw_kinds(ruleset: Ruleset, kinds: Iterable[Kind], tally: Tally) -> list[Kind]:
+    wanted = set(kinds)
+    return [kind for kind in tally.kinds() if ruleset.counts_as_kind(kind) in wanted]
+
+
+def _used(limit: Limit, counts: Counter[Kind]) -> int:
+    return sum(counts[kind] for kind in limit.kinds)
+
+
+def standings(
+    kind: Kind, network: Network, ruleset: Ruleset, counts: Counter[Kind]
+) -> list[Standing]:
+    """How each maximum of ``network`` that holds ``kind`` stands in the window (§5, §6).
+
+    Computed once per decision, for :func:`check_maxima` and :func:`quota_uses`, and
+    once per kind by :func:`remaining_by_kind`.
+    ``counts`` is :func:`counted` for this window.
+    """
+    out = []
+    for limit in ruleset.limits:
+        maximum = limit.maximum(network)
+        if maximum is not None and kind in limit.kinds:
+            out.append((limit, maximum, _used(limit, counts)))
+    return out
+
+
+def check_maxima(ctx: Context) -> Reason | None:
+    """``quota.exceeded``: no maximum of the session's network may be exceeded (§5, §6).
+
+    Every limit that holds the session's kind applies; the first one exceeded (in
+    table order) is reported, with the date a session frees up. The context's
+    ``standing`` is :func:`standings` for the session.
+    """
+    ruleset, tally = ctx.ruleset, ctx.tally
+    for limit, maximum, used in ctx.standing:
+        if used < maximum:
+            continue
+        oldest = tally.kth_oldest(_raw_kinds(ruleset, limit.kinds, tally), used - maximum + 1)
+        return Reason(
+            code=ReasonCode.QUOTA_EXCEEDED,
+            params=(
+                (Param.LIMIT, limit.id),
+                (Param.MAXIMUM, maximum),
+                (Param.USED, used),
+                (Param.NETWORK, ctx.session.network.value),
+                (Param.FREES_ON, tally.policy.leaves_on(oldest, tally.dates)),
+            ),
+            sources=(limit.source,),
+        )
+    return None
+
+
+def check_combination(ctx: Context) -> Reason | None:
+    """``quota.combination``: kinds that may not share a window (§5 [A], §6 [S]).
+
+    2021: one function for the individual sessions and one for the group sessions of
+    a window. 2024: once treatment individual is in the window, no support individual.
+    The context's ``counts`` is :func:`counted` for this window.
+    """
+    ruleset, tally, kind = ctx.ruleset, ctx.tally, ctx.session.kind
+    for combination in ruleset.combinations:
+        if combination.kind != kind:
+            continue
+        present = sorted(k for k in combination.excluded_by if ctx.counts[k])
+        if not present:
+            continue
+        raw = _raw_kinds(ruleset, present, tally)
+        newest = tally.kth_oldest(raw, sum(tally.count(k) for k in raw))
+        return Reason(
+            code=ReasonCode.QUOTA_COMBINATION,
+            params=(
+                (Param.KIND, kind.code),
+                (Param.CONFLICT, ",".join(k.code for k in present)),
+                (Param.FREES_ON, tally.policy.leaves_on(newest, tally.dates)),
+            ),
+            sources=(combination.source,),
+        )
+    return None
+
+
+def quota_uses(standing: list[Standing], *, accepted: bool) -> tuple[QuotaUse, ...]:
+    """How each maximum stands for the session: used before it, left after it if accepted."""
+    return tuple(
+        QuotaUse(
+            limit=limit.id,
+            maximum=maximum,
+            used=used,
+            left=max(0, maximum - used - (1 if accepted else 0)),
+        )
+        for limit, maximum, used in standing
+    )
+
+
+def remaining_by_kind(network: Network, ruleset: Ruleset, tally: Tally) -> Remaining:
+    """For each kind of ``ruleset``: how many more sessions of only that kind fit.
+
+    ``0`` where a combination rule blocks the kind; ``None`` where no maximum holds it.
+    """
+    counts = counted(ruleset, tally)
+    out = Remaining()
+    for kind in ruleset.kinds():
+        blocked = any(
+            c.kind == kind and any(counts[k] for k in c.excluded_by) for c in ruleset.combinations
+        )
+        left: int | None = 0 if blocked else None
+        if not blocked:
+            for _, maximum, used in standings(kind, network, ruleset, counts):
+                room = max(0, maximum - used)
+                left = room if left is None else min(left, room)
+        out[(kind.function, kind.setting)] = left
+    return out
+
+
+class Remaining(dict[tuple[Function, Setting], int | None]):
+    """What :func:`~inami_ppl.remaining` returns: a dict by (function, setting).
+
+    :meth:`to_dict` gives its JSON-ready form, keyed by the ``"function/setting"``
+    code of each kind.
+    """
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, int | None]:
+        """The counts keyed by ``"function/setting"`` (e.g. ``"support/individual"``)."""
+        return {Kind(function, setting).code: left for (function, setting), left in self.items()}
