@@ -13,10 +13,12 @@ import codecs
 import contextlib
 import io
 import os
+import signal
 import stat
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Final
 
@@ -132,12 +134,13 @@ class Output:
             if mode is not None and not stat.S_ISREG(mode):  # a device or a pipe
                 self.stream = target.open("w", encoding="utf-8", newline="")
                 return self.stream
-            handle, temp = tempfile.mkstemp(
-                dir=target.parent, prefix=f".{target.name}.", suffix=".part"
-            )
+            with _signals_held():  # a stop now must not leave a file nobody removes
+                handle, temp = tempfile.mkstemp(
+                    dir=target.parent, prefix=f".{target.name}.", suffix=".part"
+                )
+                self.temp, self.target = Path(temp), target
         except OSError as error:
             raise UsageError(f"cannot write {self.name}: {error.strerror}") from None
-        self.temp, self.target = Path(temp), target
         os.fchmod(handle, stat.S_IMODE(mode) if mode is not None else _new_file_mode())
         self.stream = os.fdopen(handle, "w", encoding="utf-8", newline="")
         return self.stream
@@ -176,10 +179,11 @@ class Output:
     def commit(self) -> None:
         """Flush; rename the temporary file into place."""
         self._do(None)
-        temp, self.temp = self.temp, None
-        self.release()
+        temp = self.temp
         if temp is not None and self.target is not None:
-            temp.replace(self.target)
+            temp.replace(self.target)  # a stop after this leaves the finished file
+        self.temp = None
+        self.release()
 
     def release(self) -> None:
         """Close the file (let go of standard output); remove an unfinished temporary file."""
@@ -194,6 +198,17 @@ class Output:
         if self.temp is not None:
             self.temp.unlink(missing_ok=True)
             self.temp = None
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back while the block runs; they arrive when it ends."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _new_file_mode() -> int:

@@ -1,0 +1,40 @@
+"""A stop (Ctrl-C, SIGTERM) at the worst moment of writing leaves no stray file behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from inami_ppl._streams import Output
+
+
+def test_a_stop_right_after_the_temporary_file_is_made_still_removes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = tempfile.mkstemp
+
+    def made_then_stopped(*args: object, **kwargs: object) -> tuple[int, str]:
+        found = real(*args, **kwargs)  # type: ignore[call-overload]
+        os.kill(os.getpid(), signal.SIGINT)  # the signal arrives before anyone knows the file
+        return found  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(tempfile, "mkstemp", made_then_stopped)
+    output = Output(str(tmp_path / "out.csv"))
+    with pytest.raises(KeyboardInterrupt):
+        output.open()
+    output.release()  # what the command does on its way out
+    assert [] == list(tmp_path.iterdir())
+
+
+def test_a_stop_after_the_rename_leaves_the_finished_file(tmp_path: Path) -> None:
+    output = Output(str(tmp_path / "out.csv"))
+    output.open()
+    output.write("a,b\n")
+    output.commit()
+    output.release()
+    assert ["out.csv"] == [p.name for p in tmp_path.iterdir()]
+    assert "a,b\n" == (tmp_path / "out.csv").read_text()
