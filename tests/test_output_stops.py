@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,14 +13,13 @@ from inami_ppl._streams import Output
 def test_a_stop_right_after_the_temporary_file_is_made_still_removes_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = tempfile.mkstemp
+    real = os.open
 
-    def made_then_stopped(*args: object, **kwargs: object) -> tuple[int, str]:
-        found = real(*args, **kwargs)  # type: ignore[call-overload]
-        os.kill(os.getpid(), signal.SIGINT)  # the signal arrives before anyone knows the file
-        return found  # type: ignore[no-any-return]
+    def made_then_stopped(path: str, flags: int, mode: int = 0o777) -> int:
+        real(path, flags, mode)
+        raise KeyboardInterrupt  # Ctrl-C the moment the file exists, before its handle is kept
 
-    monkeypatch.setattr(tempfile, "mkstemp", made_then_stopped)
+    monkeypatch.setattr(os, "open", made_then_stopped)
     output = Output(str(tmp_path / "out.csv"))
     with pytest.raises(KeyboardInterrupt):
         output.open()

@@ -13,12 +13,10 @@ import codecs
 import contextlib
 import io
 import os
-import signal
+import secrets
 import stat
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Final
 
@@ -98,6 +96,10 @@ def _identity(stream: IO[str] | IO[bytes]) -> tuple[int, int] | None:
     return found.st_dev, found.st_ino
 
 
+# A new file only, never one that exists; not inherited by other programs.
+_CREATE: Final = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+
+
 class Output:
     """Where the rows go: standard output, a device, or a temporary file renamed at the end."""
 
@@ -134,16 +136,27 @@ class Output:
             if mode is not None and not stat.S_ISREG(mode):  # a device or a pipe
                 self.stream = target.open("w", encoding="utf-8", newline="")
                 return self.stream
-            with _signals_held():  # a stop now must not leave a file nobody removes
-                handle, temp = tempfile.mkstemp(
-                    dir=target.parent, prefix=f".{target.name}.", suffix=".part"
-                )
-                self.temp, self.target = Path(temp), target
+            handle = self._create(target)
         except OSError as error:
             raise UsageError(f"cannot write {self.name}: {error.strerror}") from None
         os.fchmod(handle, stat.S_IMODE(mode) if mode is not None else _new_file_mode())
         self.stream = os.fdopen(handle, "w", encoding="utf-8", newline="")
         return self.stream
+
+    def _create(self, target: Path) -> int:
+        """Create the temporary file beside ``target``, its name recorded before it exists.
+
+        A stop (Ctrl-C, SIGTERM) can come between any two steps: whenever it comes,
+        :meth:`release` knows the name and removes the file.
+        """
+        self.target = target
+        while True:
+            temp = target.parent / f".{target.name}.{secrets.token_hex(8)}.part"
+            self.temp = temp
+            try:
+                return os.open(temp, _CREATE, 0o600)
+            except FileExistsError:  # pragma: no cover - 64 random bits taken by another file
+                self.temp = None
 
     @staticmethod
     def _stdout() -> IO[str]:
@@ -198,17 +211,6 @@ class Output:
         if self.temp is not None:
             self.temp.unlink(missing_ok=True)
             self.temp = None
-
-
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold Ctrl-C and SIGTERM back while the block runs; they arrive when it ends."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _new_file_mode() -> int:
