@@ -29,7 +29,7 @@ from inami_ppl._ruletypes import (
     all_kinds,
 )
 from inami_ppl.errors import RuleDataError
-from inami_ppl.model import Function, Kind, Session, Source
+from inami_ppl.model import Function, Kind, SessionFacts, Source
 from inami_ppl.periods import WindowPolicy
 
 __all__ = ["BEYOND_COVERAGE", "DatedWindow", "Ruleset", "collect_labels"]
@@ -140,7 +140,7 @@ class Ruleset:
             out.add(BEYOND_COVERAGE)
         return tuple(sorted(out))
 
-    def billing_code(self, session: Session) -> str | None:
+    def billing_code(self, session: SessionFacts) -> str | None:
         """The user's billing code for ``session`` (the most specific row), or ``None``."""
         best: BillingCode | None = None
         for row in self.billing_codes:

@@ -31,7 +31,7 @@ from inami_ppl.model import (
     Kind,
     Modality,
     Network,
-    Session,
+    SessionFacts,
     Setting,
     Source,
 )
@@ -358,7 +358,7 @@ class BillingCode:
         """The selecting fields, in a fixed order (rows with equal selectors share periods)."""
         return tuple(getattr(self, name) for name in BILLING_FIELDS)
 
-    def matches(self, session: Session) -> bool:
+    def matches(self, session: SessionFacts) -> bool:
         """Whether this row is in force on the session's date and selects it."""
         return holds(self.start, self.end, session.date) and all(
             wanted is None or wanted == getattr(session, name)

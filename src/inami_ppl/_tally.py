@@ -13,7 +13,7 @@ import itertools
 from collections import Counter, deque
 from collections.abc import Iterable, Sequence
 
-from inami_ppl.model import Function, Kind, Modality, Network, Session, Setting
+from inami_ppl.model import Function, Kind, Modality, Network, Session, SessionFacts, Setting
 from inami_ppl.periods import WindowPolicy
 
 
@@ -41,7 +41,7 @@ class Tally:
     def __init__(self, policy: WindowPolicy) -> None:
         """Start an empty tally that uses ``policy`` for the window."""
         self.policy = policy
-        self._window: deque[Session] = deque()
+        self._window: deque[SessionFacts] = deque()
         self._dates: list[dt.date] = []  # every accepted date, for the policy
         self._by_kind: dict[Kind, deque[dt.date]] = {}
         self._networks: Counter[Network] = Counter()
@@ -61,7 +61,7 @@ class Tally:
         tally.move_to(on)
         return tally
 
-    def add(self, session: Session) -> None:
+    def add(self, session: SessionFacts) -> None:
         """Record an accepted session (dated on or after every earlier one)."""
         self._window.append(session)
         self._dates.append(session.date)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from typing import NamedTuple
 
 import attrs
 
@@ -17,13 +18,14 @@ from inami_ppl._tally import Tally
 from inami_ppl._validate import check_date, to_enum
 from inami_ppl.checks import context_for, refusals
 from inami_ppl.codes import Param
-from inami_ppl.decision import Assessment
+from inami_ppl.context import Context
+from inami_ppl.decision import Assessment, Reason
 from inami_ppl.errors import InvalidInputError, OutOfCoverageError
-from inami_ppl.model import Network, Patient, Role, Session, Setting
+from inami_ppl.model import Network, Patient, Session, SessionFacts, Setting, as_session
 from inami_ppl.periods import ONE_DAY, WindowPolicy, birthday
 from inami_ppl.quotas import Remaining
-from inami_ppl.rulesets import Rules, Ruleset, resolve_rules
-from inami_ppl.tariffs import fee_rule, share_for
+from inami_ppl.rulesets import Parameter, Rules, Ruleset, resolve_rules
+from inami_ppl.tariffs import Share, share_for, share_of
 
 __all__ = [
     "assess",
@@ -32,6 +34,9 @@ __all__ = [
     "next_allowed_date",
     "patient_share",
     "remaining",
+    "verdict",
+    "verdicts_in_order",
+    "written_up",
 ]
 
 
@@ -64,7 +69,7 @@ def checked_sessions(field: str, values: object, rules: Rules) -> list[Session]:
     return out
 
 
-def _check_born(patient: Patient, session: Session) -> None:
+def _check_born(patient: Patient, session: SessionFacts) -> None:
     """A birth date after the session is bad input, not a refusal (rules §2, §11)."""
     if patient.birth_date > session.date:
         raise InvalidInputError(
@@ -76,42 +81,61 @@ def _policy(rules: Rules) -> WindowPolicy:
     return rules.policy()
 
 
-def _judge(patient: Patient, session: Session, ruleset: Ruleset, tally: Tally) -> Assessment:
+class Verdict(NamedTuple):
+    """What the engine found for one session, before it is written up as an :class:`Assessment`.
+
+    ``reasons`` is empty when the session is accepted; ``share`` and ``fee`` (the fee
+    of an individual session and its row) are then set.
+    """
+
+    ctx: Context
+    reasons: tuple[Reason, ...]
+    share: Share | None
+    fee: tuple[Parameter, Decimal] | None
+
+
+def verdict(patient: Patient, session: SessionFacts, ruleset: Ruleset, tally: Tally) -> Verdict:
     """Apply every rule of §2-§8 of the rules to ``session`` against the window in ``tally``."""
     _check_born(patient, session)
     ctx = context_for(patient, session, ruleset, tally)
     reasons = refusals(ctx)
-    allowed = not reasons
-    in_force = ruleset.in_force(session.function)
-    uses = quotas.quota_uses(ctx.standing, accepted=allowed) if in_force else ()
-    if not allowed:
+    if reasons:
+        return Verdict(ctx, reasons, None, None)
+    share = share_of(ctx.rules, patient, session, ctx.age, tally)
+    fee = ctx.rules.fee() if session.setting is Setting.INDIVIDUAL else None
+    return Verdict(ctx, (), share, fee)
+
+
+def written_up(found: Verdict) -> Assessment:
+    """The :class:`Assessment` of a verdict: amounts, quota use, sources, reasons' window."""
+    ctx, reasons, share, fee_row = found
+    rules, session = ctx.rules, as_session(ctx.session)
+    in_force = session.function in rules.functions
+    uses = quotas.quota_uses(ctx.standing, accepted=not reasons) if in_force else ()
+    if share is None:
         # The messages name the window as the rule set's policy defines it.
-        window = ruleset.window.code
-        unconfirmed = ruleset.unconfirmed_values(())
+        window = (Param.WINDOW, rules.window_code)
+        unconfirmed = rules.unconfirmed_values(())
         return Assessment(
             session=session,
             allowed=False,
-            reasons=tuple(
-                attrs.evolve(r, params=(*r.params, (Param.WINDOW, window))) for r in reasons
-            ),
+            reasons=tuple(attrs.evolve(r, params=(*r.params, window)) for r in reasons),
             patient_share=None,
             practitioner_fee=None,
             insurer_share=None,
-            ruleset=ruleset.id,
+            ruleset=rules.ruleset.id,
             unconfirmed=bool(unconfirmed),
             unconfirmed_values=unconfirmed,
             quota=uses,
         )
-    share = share_for(patient, session, ruleset, tally)
     fee: Decimal | None = None
     insurer: Decimal | None = None
-    applied = [share.rule]
-    if session.setting is Setting.INDIVIDUAL:
-        fee_value = fee_rule(ruleset, Setting.INDIVIDUAL, Role.PSYCHOLOGIST)
-        fee = ruleset.decimal(fee_value.name)
+    applied: tuple[Parameter, ...] = (share.rule,)
+    if fee_row is not None:
+        fee_value, fee = fee_row
         insurer = fee - share.amount
-        applied.append(fee_value)
-    unconfirmed = ruleset.unconfirmed_values(rule.name for rule in applied)
+        applied = (share.rule, fee_value)
+    unconfirmed = rules.unconfirmed_values(tuple(rule.name for rule in applied))
     return Assessment(
         session=session,
         allowed=True,
@@ -119,15 +143,19 @@ def _judge(patient: Patient, session: Session, ruleset: Ruleset, tally: Tally) -
         patient_share=share.amount,
         practitioner_fee=fee,
         insurer_share=insurer,
-        ruleset=ruleset.id,
+        ruleset=rules.ruleset.id,
         unconfirmed=bool(unconfirmed),
         unconfirmed_values=unconfirmed,
         quota=uses,
         sources=tuple(rule.source for rule in applied),
-        billing_code=ruleset.billing_code(session),
+        billing_code=rules.billing_code(session),
         share_reason=share.reason,
-        applied=tuple(rule.rule_value() for rule in applied),
+        applied=tuple(rules.rule_value(rule) for rule in applied),
     )
+
+
+def _judge(patient: Patient, session: Session, ruleset: Ruleset, tally: Tally) -> Assessment:
+    return written_up(verdict(patient, session, ruleset, tally))
 
 
 def assess(
@@ -222,14 +250,23 @@ def judge_in_order(
     each session comes with its own :class:`Patient`). The inputs are trusted: they
     are checked by the callers.
     """
+    for found in verdicts_in_order(items, rules, accept_unconfirmed=accept_unconfirmed):
+        yield written_up(found)
+
+
+def verdicts_in_order(
+    items: Iterable[tuple[Patient, SessionFacts]], rules: Rules, *, accept_unconfirmed: bool
+) -> Iterator[Verdict]:
+    """:func:`judge_in_order` before the decisions are written up (for bulk output)."""
     tally = Tally(_policy(rules))
+    at = rules.at
     for patient, session in items:
-        ruleset = rules.at(session.date, accept_unconfirmed=accept_unconfirmed)
+        ruleset = at(session.date, accept_unconfirmed=accept_unconfirmed)
         tally.move_to(session.date)
-        decision = _judge(patient, session, ruleset, tally)
-        if decision.allowed:
+        found = verdict(patient, session, ruleset, tally)
+        if not found.reasons:
             tally.add(session)
-        yield decision
+        yield found
 
 
 def patient_share(

@@ -17,11 +17,14 @@ from typing import Final, final
 import attrs
 
 from inami_ppl import eligibility, quotas
+from inami_ppl._compiled import compiled
 from inami_ppl._tally import Tally
 from inami_ppl.codes import ReasonCode
 from inami_ppl.context import Context
 from inami_ppl.decision import Reason
-from inami_ppl.model import Patient, Session
+from inami_ppl.model import Patient, SessionFacts
+from inami_ppl.periods import completed_years
+from inami_ppl.quotas import standings
 from inami_ppl.rulesets import Ruleset
 
 __all__ = ["CHECKS", "REASON_CODES", "Check", "context_for", "refusals"]
@@ -61,27 +64,30 @@ CHECKS: Final = (
 REASON_CODES: Final = tuple(check.code.value for check in CHECKS)
 
 
-def context_for(patient: Patient, session: Session, ruleset: Ruleset, tally: Tally) -> Context:
+def context_for(patient: Patient, session: SessionFacts, ruleset: Ruleset, tally: Tally) -> Context:
     """The context of one decision: the window counted once for every check."""
-    counts = quotas.counted(ruleset, tally)
+    rules = compiled(ruleset)
     return Context(
-        patient=patient,
-        session=session,
-        ruleset=ruleset,
-        tally=tally,
-        counts=counts,
-        standing=quotas.standings(session.kind, session.network, ruleset, counts),
+        patient,
+        session,
+        ruleset,
+        rules,
+        tally,
+        completed_years(patient.birth_date, session.date),
+        standings(session.kind, session.network, rules, tally),
     )
+
+
+# The checks as (rule, needs_function) pairs, read once per decision.
+_RULES: Final = tuple((check.rule, check.needs_function) for check in CHECKS)
 
 
 def refusals(ctx: Context) -> tuple[Reason, ...]:
     """Every rule the session breaks, in table order (empty when it is accepted)."""
-    in_force = ctx.ruleset.in_force(ctx.session.function)
-    found = []
-    for check in CHECKS:
-        if check.needs_function and not in_force:
-            continue
-        reason = check.rule(ctx)
-        if reason is not None:
-            found.append(reason)
+    in_force = ctx.session.function in ctx.rules.functions
+    found = [
+        reason
+        for rule, needs_function in _RULES
+        if (in_force or not needs_function) and (reason := rule(ctx)) is not None
+    ]
     return tuple(found)

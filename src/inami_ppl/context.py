@@ -7,13 +7,11 @@ met; :mod:`inami_ppl.checks` lists them in one table.
 
 from __future__ import annotations
 
-from collections import Counter
-from typing import final
+from typing import NamedTuple
 
-import attrs
-
+from inami_ppl._compiled import Compiled
 from inami_ppl._tally import Tally
-from inami_ppl.model import Kind, Patient, Session
+from inami_ppl.model import Kind, Patient, SessionFacts
 from inami_ppl.rulesets import Limit, Ruleset
 
 __all__ = ["Context", "Standing"]
@@ -22,19 +20,24 @@ __all__ = ["Context", "Standing"]
 Standing = tuple[Limit, int, int]
 
 
-@final
-@attrs.frozen(kw_only=True)
-class Context:
-    """The facts one decision is made of.
+class Context(NamedTuple):
+    """The facts one decision is made of (an immutable tuple, cheap to build).
 
-    ``tally`` holds the accepted sessions of the window; ``counts`` counts them by
-    the kind they count as under ``ruleset``, and ``standing`` says how each maximum
-    that holds the session's kind stands. Both are computed once per decision.
+    ``tally`` holds the accepted sessions of the window; ``rules`` is ``ruleset``
+    compiled (:class:`~inami_ppl._compiled.Compiled`); ``age`` is the patient's age
+    on the session's date; ``standing`` says how each maximum that holds the
+    session's kind stands. All are computed once per decision.
     """
 
     patient: Patient
-    session: Session
+    session: SessionFacts
     ruleset: Ruleset
+    rules: Compiled
     tally: Tally
-    counts: Counter[Kind]
-    standing: list[Standing]
+    age: int
+    standing: tuple[Standing, ...]
+
+    def counted(self, kind: Kind) -> int:
+        """Accepted sessions in the window that count as ``kind`` under the rule set (§6)."""
+        count = self.tally.count
+        return sum(count(raw) for raw in self.rules.raw_kinds.get(kind, ()))

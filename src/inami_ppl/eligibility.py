@@ -13,15 +13,15 @@ them in the order of the reason codes.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 
+from inami_ppl._compiled import compiled
 from inami_ppl._validate import check_date
-from inami_ppl.codes import Param, ReasonCode
+from inami_ppl.codes import Param, ParamValue, ReasonCode
 from inami_ppl.context import Context
 from inami_ppl.decision import Reason
 from inami_ppl.model import Function, Modality, Network, Patient
 from inami_ppl.periods import age_on, birthday
-from inami_ppl.rulesets import Rules, Ruleset, resolve_rules
+from inami_ppl.rulesets import Parameter, Rules, resolve_rules
 
 __all__ = [
     "check_age_network",
@@ -36,14 +36,12 @@ __all__ = [
 ]
 
 
-@functools.lru_cache(maxsize=1024)
-def _open_networks(ruleset: Ruleset, age: int) -> frozenset[Network]:
-    open_to: set[Network] = set()
-    if age <= ruleset.integer("age.children_adolescents.max"):
-        open_to.add(Network.CHILDREN_ADOLESCENTS)
-    if age >= ruleset.integer("age.adults.min"):
-        open_to.add(Network.ADULTS)
-    return frozenset(open_to)
+def _value(ctx: Context, rule: Parameter | None, name: str) -> ParamValue:
+    """The value of a parameter the check needs; the rule set's error when it has none."""
+    if rule is None:
+        ctx.ruleset.require(name)  # raises: no value on this date
+    assert rule is not None  # noqa: S101  (require raised otherwise)
+    return rule.value
 
 
 def networks_for(
@@ -73,29 +71,28 @@ def networks_for(
     born = birth_date.birth_date if isinstance(birth_date, Patient) else birth_date
     age = age_on(born, check_date("on", on))
     ruleset = resolve_rules(rules).at(on, accept_unconfirmed=accept_unconfirmed)
-    return _open_networks(ruleset, age)
+    return compiled(ruleset).open_networks(age)
 
 
 def check_age_network(ctx: Context) -> Reason | None:
     """``age.network``: the session's network must be open at the patient's age (§2)."""
-    session, ruleset = ctx.session, ctx.ruleset
-    age = age_on(ctx.patient.birth_date, session.date)
-    open_to = _open_networks(ruleset, age)
-    if session.network in open_to:
+    network = ctx.session.network
+    open_to = ctx.rules.open_networks(ctx.age)
+    if network in open_to:
         return None
     bound = (
         "age.children_adolescents.max"
-        if session.network is Network.CHILDREN_ADOLESCENTS
+        if network is Network.CHILDREN_ADOLESCENTS
         else "age.adults.min"
     )
     return Reason(
         code=ReasonCode.AGE_NETWORK,
         params=(
-            (Param.AGE, age),
-            (Param.NETWORK, session.network.value),
+            (Param.AGE, ctx.age),
+            (Param.NETWORK, network.value),
             (Param.NETWORKS, ",".join(sorted(n.value for n in open_to))),
         ),
-        sources=(ruleset.require(bound).source,),
+        sources=(ctx.ruleset.require(bound).source,),
     )
 
 
@@ -105,38 +102,43 @@ def check_network_switch(ctx: Context) -> Reason | None:
     Turning 24 closes the children and adolescents network: the move to the adult
     network is then forced and allowed [S caami; A for 2024].
     """
-    session, ruleset, tally = ctx.session, ctx.ruleset, ctx.tally
-    if not ruleset.flag("network.one_per_window"):
+    rules, tally, network = ctx.rules, ctx.tally, ctx.session.network
+    one_per_window = rules.one_per_window
+    if not _value(ctx, one_per_window, "network.one_per_window"):
         return None
-    forced_ok = ruleset.flag("network.forced_switch_allowed")
-    birth_date = ctx.patient.birth_date
-    open_to = _open_networks(ruleset, age_on(birth_date, session.date))
-    for other in sorted(tally.networks()):
-        if other is session.network or (forced_ok and other not in open_to):
+    forced_ok = _value(ctx, rules.forced_switch, "network.forced_switch_allowed")
+    used = tally.networks()
+    if not used or (len(used) == 1 and used[0] is network):
+        return None  # the common case: no other network in the window
+    open_to = rules.open_networks(ctx.age)
+    for other in sorted(used):
+        if other is network or (forced_ok and other not in open_to):
             continue
         last = tally.last_in(other)
         frees_on = tally.policy.leaves_on(last, tally.dates)
         if forced_ok and other is Network.CHILDREN_ADOLESCENTS:
-            closes = birthday(birth_date, ruleset.integer("age.children_adolescents.max") + 1)
-            frees_on = min(frees_on, closes)
+            max_age = ctx.ruleset.integer("age.children_adolescents.max")
+            frees_on = min(frees_on, birthday(ctx.patient.birth_date, max_age + 1))
+        assert one_per_window is not None  # noqa: S101  (its value was read above)
         return Reason(
             code=ReasonCode.NETWORK_SWITCH,
             params=(
-                (Param.NETWORK, session.network.value),
+                (Param.NETWORK, network.value),
                 (Param.OTHER_NETWORK, other.value),
                 (Param.LAST_DATE, last),
                 (Param.FREES_ON, frees_on),
             ),
-            sources=(ruleset.require("network.one_per_window").source,),
+            sources=(one_per_window.source,),
         )
     return None
 
 
 def check_function_in_force(ctx: Context) -> Reason | None:
     """``function.not_in_force``: the function must exist in the rule set of the date (§3)."""
-    session, ruleset = ctx.session, ctx.ruleset
-    if ruleset.in_force(session.function):
+    session = ctx.session
+    if session.function in ctx.rules.functions:
         return None
+    ruleset = ctx.ruleset
     return Reason(
         code=ReasonCode.FUNCTION_NOT_IN_FORCE,
         params=(
@@ -150,16 +152,18 @@ def check_function_in_force(ctx: Context) -> Reason | None:
 
 def check_day_limit(ctx: Context) -> Reason | None:
     """``day.limit``: one accepted session a day; sessions with the context are outside it (§7)."""
-    session, ruleset = ctx.session, ctx.ruleset
-    exempt = ruleset.flag("day.context_exempt")
+    session, rules = ctx.session, ctx.rules
+    exempt = _value(ctx, rules.context_exempt, "day.context_exempt")
     if session.with_context and exempt:
         return None
-    if ctx.tally.sessions_on(session.date) < ruleset.integer("day.max_sessions"):
+    day_max = _value(ctx, rules.day_max, "day.max_sessions")
+    assert isinstance(day_max, int)  # noqa: S101  (types are checked when loading)
+    if ctx.tally.sessions_on(session.date) < day_max:
         return None
     return Reason(
         code=ReasonCode.DAY_LIMIT,
         params=((Param.DATE, session.date),),
-        sources=(ruleset.require("day.max_sessions").source,),
+        sources=(ctx.ruleset.require("day.max_sessions").source,),
     )
 
 
@@ -170,7 +174,7 @@ def check_assessment(ctx: Context) -> Reason | None:
     must carry it.
     """
     session = ctx.session
-    rule = ctx.ruleset.function_rule(session.function)
+    rule = ctx.rules.functions.get(session.function)
     if rule is None or not rule.requires_assessment:
         return None
     if session.functional_assessment or ctx.tally.assessed(session.function):
@@ -187,15 +191,13 @@ def check_video(ctx: Context) -> Reason | None:
 
     With the same provider when both sessions name one [P convention-2021-art4].
     """
-    session, ruleset = ctx.session, ctx.ruleset
-    if session.modality is not Modality.VIDEO or not ruleset.flag("video.first_in_person"):
+    session, rule = ctx.session, ctx.rules.video_first
+    if session.modality is not Modality.VIDEO or not _value(ctx, rule, "video.first_in_person"):
         return None
     if ctx.tally.in_person_before(session.provider):
         return None
-    return Reason(
-        code=ReasonCode.VIDEO_FIRST_IN_PERSON,
-        sources=(ruleset.require("video.first_in_person").source,),
-    )
+    assert rule is not None  # noqa: S101  (its value was read above)
+    return Reason(code=ReasonCode.VIDEO_FIRST_IN_PERSON, sources=(rule.source,))
 
 
 # Rules §7: the modalities that need the patient to be unable to travel.
@@ -212,9 +214,10 @@ def check_modality_condition(ctx: Context) -> Reason | None:
     session = ctx.session
     if session.modality not in _CONDITIONAL_MODALITIES or session.unable_to_travel:
         return None
-    rule = ctx.ruleset.require("modality.condition")
-    if not rule.value:
+    rule = ctx.rules.modality_condition
+    if not _value(ctx, rule, "modality.condition"):
         return None
+    assert rule is not None  # noqa: S101  (its value was read above)
     return Reason(
         code=ReasonCode.MODALITY_CONDITION,
         params=((Param.MODALITY, session.modality.value),),
@@ -231,7 +234,7 @@ def check_co_provider(ctx: Context) -> Reason | None:
     session = ctx.session
     if session.function is not Function.CO_CONSULTATION or session.co_provider is not None:
         return None
-    rule = ctx.ruleset.parameter("co_consultation.co_provider")
+    rule = ctx.rules.co_provider
     if rule is None or not rule.value:
         return None
     return Reason(code=ReasonCode.CO_CONSULTATION_CO_PROVIDER, sources=(rule.source,))

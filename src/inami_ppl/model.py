@@ -11,7 +11,7 @@ import datetime as dt
 import enum
 import re
 from collections.abc import Mapping
-from typing import Any, Final, NamedTuple, final
+from typing import Any, Final, NamedTuple, Protocol, final
 
 import attrs
 
@@ -271,9 +271,12 @@ class Session:
     provider: str | None = attrs.field(default=None, converter=_provider)
     unable_to_travel: bool = attrs.field(default=False, converter=_unable_to_travel)
     co_provider: str | None = attrs.field(default=None, converter=_co_provider)
+    #: The (function, setting) pair that quotas count (set from the two fields).
+    kind: Kind = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         """Check that the function has the setting, and who may name a co-provider (rules §3)."""
+        object.__setattr__(self, "kind", _KINDS[self.function][self.setting])
         if self.setting not in SETTINGS[self.function]:
             allowed = " or ".join(sorted(s.value for s in SETTINGS[self.function]))
             raise InvalidInputError(
@@ -320,17 +323,64 @@ class Session:
         raw["date"] = _iso_date("date", raw["date"], private=False)
         return cls(**raw)
 
+
+class SessionFacts(Protocol):
+    """What the rules read of a session: a :class:`Session`, or a lighter form of its values.
+
+    Claims files hold millions of sessions whose cells are checked once per distinct
+    value; the rules then read them through this protocol without building a
+    :class:`Session` for each row. :func:`as_session` turns any of them into one.
+    """
+
     @property
-    def kind(self) -> Kind:
-        """The (function, setting) pair that quotas count."""
-        return _KINDS[self.function][self.setting]
+    def date(self) -> dt.date: ...
+    @property
+    def network(self) -> Network: ...
+    @property
+    def function(self) -> Function: ...
+    @property
+    def setting(self) -> Setting: ...
+    @property
+    def modality(self) -> Modality: ...
+    @property
+    def with_context(self) -> bool: ...
+    @property
+    def functional_assessment(self) -> bool: ...
+    @property
+    def provider(self) -> str | None: ...
+    @property
+    def unable_to_travel(self) -> bool: ...
+    @property
+    def co_provider(self) -> str | None: ...
+    @property
+    def kind(self) -> Kind: ...
+
+
+def as_session(facts: SessionFacts) -> Session:
+    """``facts`` as a :class:`Session` (itself when it is one)."""
+    if isinstance(facts, Session):
+        return facts
+    return Session(
+        date=facts.date,
+        network=facts.network,
+        function=facts.function,
+        setting=facts.setting,
+        modality=facts.modality,
+        with_context=facts.with_context,
+        functional_assessment=facts.functional_assessment,
+        provider=facts.provider,
+        unable_to_travel=facts.unable_to_travel,
+        co_provider=facts.co_provider,
+    )
 
 
 _PATIENT_REQUIRED: Final = frozenset({"birth_date"})
 _PATIENT_OPTIONAL: Final = frozenset({"preferential"})
 _SESSION_REQUIRED: Final = frozenset({"date", "network", "function", "setting"})
 # Every other field of a session has a default.
-_SESSION_OPTIONAL: Final = frozenset(f.name for f in attrs.fields(Session)) - _SESSION_REQUIRED
+_SESSION_OPTIONAL: Final = (
+    frozenset(f.name for f in attrs.fields(Session) if f.init) - _SESSION_REQUIRED
+)
 
 
 def _fields(

@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+from inami_ppl._compiled import Compiled, compiled
 from inami_ppl._tally import Tally
 from inami_ppl.codes import Param, ReasonCode
 from inami_ppl.context import Context, Standing
 from inami_ppl.decision import QuotaUse, Reason
 from inami_ppl.model import Function, Kind, Network, Setting
-from inami_ppl.rulesets import Limit, Ruleset
+from inami_ppl.rulesets import Ruleset
 
 __all__ = [
     "Remaining",
@@ -45,30 +46,17 @@ def counted(ruleset: Ruleset, tally: Tally) -> Counter[Kind]:
     return counts
 
 
-def _raw_kinds(ruleset: Ruleset, kinds: Iterable[Kind], tally: Tally) -> list[Kind]:
-    wanted = set(kinds)
-    return [kind for kind in tally.kinds() if ruleset.counts_as_kind(kind) in wanted]
-
-
-def _used(limit: Limit, counts: Counter[Kind]) -> int:
-    return sum(counts[kind] for kind in limit.kinds)
-
-
-def standings(
-    kind: Kind, network: Network, ruleset: Ruleset, counts: Counter[Kind]
-) -> list[Standing]:
+def standings(kind: Kind, network: Network, rules: Compiled, tally: Tally) -> tuple[Standing, ...]:
     """How each maximum of ``network`` that holds ``kind`` stands in the window (§5, §6).
 
     Computed once per decision, for :func:`check_maxima` and :func:`quota_uses`, and
     once per kind by :func:`remaining_by_kind`.
-    ``counts`` is :func:`counted` for this window.
     """
-    out = []
-    for limit in ruleset.limits:
-        maximum = limit.maximum(network)
-        if maximum is not None and kind in limit.kinds:
-            out.append((limit, maximum, _used(limit, counts)))
-    return out
+    count = tally.count
+    return tuple(
+        (limit, maximum, sum(count(raw) for raw in raws))
+        for limit, maximum, raws in rules.limits_for[(kind, network)]
+    )
 
 
 def check_maxima(ctx: Context) -> Reason | None:
@@ -78,18 +66,19 @@ def check_maxima(ctx: Context) -> Reason | None:
     table order) is reported, with the date a session frees up. The context's
     ``standing`` is :func:`standings` for the session.
     """
-    ruleset, tally = ctx.ruleset, ctx.tally
-    for limit, maximum, used in ctx.standing:
+    tally, session = ctx.tally, ctx.session
+    limits = ctx.rules.limits_for[(session.kind, session.network)]
+    for (limit, maximum, used), (_, _, raws) in zip(ctx.standing, limits, strict=True):
         if used < maximum:
             continue
-        oldest = tally.kth_oldest(_raw_kinds(ruleset, limit.kinds, tally), used - maximum + 1)
+        oldest = tally.kth_oldest(raws, used - maximum + 1)
         return Reason(
             code=ReasonCode.QUOTA_EXCEEDED,
             params=(
                 (Param.LIMIT, limit.id),
                 (Param.MAXIMUM, maximum),
                 (Param.USED, used),
-                (Param.NETWORK, ctx.session.network.value),
+                (Param.NETWORK, session.network.value),
                 (Param.FREES_ON, tally.policy.leaves_on(oldest, tally.dates)),
             ),
             sources=(limit.source,),
@@ -102,17 +91,15 @@ def check_combination(ctx: Context) -> Reason | None:
 
     2021: one function for the individual sessions and one for the group sessions of
     a window. 2024: once treatment individual is in the window, no support individual.
-    The context's ``counts`` is :func:`counted` for this window.
     """
-    ruleset, tally, kind = ctx.ruleset, ctx.tally, ctx.session.kind
-    for combination in ruleset.combinations:
-        if combination.kind != kind:
-            continue
-        present = sorted(k for k in combination.excluded_by if ctx.counts[k])
+    kind = ctx.session.kind
+    for combination in ctx.rules.combinations_for.get(kind, ()):
+        present = sorted(k for k in combination.excluded_by if ctx.counted(k))
         if not present:
             continue
-        raw = _raw_kinds(ruleset, present, tally)
-        newest = tally.kth_oldest(raw, sum(tally.count(k) for k in raw))
+        tally = ctx.tally
+        raws = [raw for k in present for raw in ctx.rules.raw_kinds.get(k, ())]
+        newest = tally.kth_oldest(raws, sum(tally.count(k) for k in raws))
         return Reason(
             code=ReasonCode.QUOTA_COMBINATION,
             params=(
@@ -125,7 +112,7 @@ def check_combination(ctx: Context) -> Reason | None:
     return None
 
 
-def quota_uses(standing: list[Standing], *, accepted: bool) -> tuple[QuotaUse, ...]:
+def quota_uses(standing: Iterable[Standing], *, accepted: bool) -> tuple[QuotaUse, ...]:
     """How each maximum stands for the session: used before it, left after it if accepted."""
     return tuple(
         QuotaUse(
@@ -144,6 +131,7 @@ def remaining_by_kind(network: Network, ruleset: Ruleset, tally: Tally) -> Remai
     ``0`` where a combination rule blocks the kind; ``None`` where no maximum holds it.
     """
     counts = counted(ruleset, tally)
+    rules = compiled(ruleset)
     out = Remaining()
     for kind in ruleset.kinds():
         blocked = any(
@@ -151,7 +139,7 @@ def remaining_by_kind(network: Network, ruleset: Ruleset, tally: Tally) -> Remai
         )
         left: int | None = 0 if blocked else None
         if not blocked:
-            for _, maximum, used in standings(kind, network, ruleset, counts):
+            for _, maximum, used in standings(kind, network, rules, tally):
                 room = max(0, maximum - used)
                 left = room if left is None else min(left, room)
         out[(kind.function, kind.setting)] = left

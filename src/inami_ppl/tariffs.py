@@ -9,36 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-import attrs
-
+from inami_ppl._compiled import Compiled, Share, compiled
 from inami_ppl._tally import Tally
 from inami_ppl._validate import check_date, to_enum
-from inami_ppl.codes import Param, ParamValue, ShareCode
-from inami_ppl.decision import Reason
+from inami_ppl.codes import ShareCode
 from inami_ppl.errors import InvalidInputError
-from inami_ppl.model import Function, Patient, Role, Session, Setting, Source
+from inami_ppl.model import Function, Patient, Role, Session, SessionFacts, Setting, Source
 from inami_ppl.periods import age_on
 from inami_ppl.rulesets import Parameter, Rules, Ruleset, resolve_rules
 
-__all__ = ["Share", "fee_for", "fee_rule", "practitioner_fee", "share_for"]
-
-
-@attrs.frozen(kw_only=True)
-class Share:
-    """A patient share, the step of §8 that set it and the rule value of that step."""
-
-    amount: Decimal
-    code: ShareCode
-    rule: Parameter
-    max_age: int | None = None
-
-    @property
-    def reason(self) -> Reason:
-        """The explanation: the ``share.*`` code with the amount (and the age bound)."""
-        params: dict[Param, ParamValue] = {Param.AMOUNT: self.amount}
-        if self.max_age is not None:
-            params[Param.MAX_AGE] = self.max_age
-        return Reason(code=self.code, params=params, sources=(self.rule.source,))
+__all__ = ["Share", "fee_for", "fee_rule", "practitioner_fee", "share_for", "share_of"]
 
 
 def share_for(patient: Patient, session: Session, ruleset: Ruleset, tally: Tally) -> Share:
@@ -52,29 +32,29 @@ def share_for(patient: Patient, session: Session, ruleset: Ruleset, tally: Tally
        or 4.00 with the increased reimbursement (BIM, ``share.preferential``) [SEED];
     5. group sessions pay 2.50 [SEED]: ``share.group``.
     """
+    age = age_on(patient.birth_date, session.date)
+    return share_of(compiled(ruleset), patient, session, age, tally)
+
+
+def share_of(
+    rules: Compiled, patient: Patient, session: SessionFacts, age: int, tally: Tally
+) -> Share:
+    """:func:`share_for` from the compiled rules and the patient's ``age`` on the date."""
     if session.function is Function.COMMUNITY:
-        return _share(ruleset, "share.community", ShareCode.COMMUNITY)
-    youth = ruleset.parameter("share.youth_free_max_age")
-    if youth is not None:
-        max_age = youth.value
-        assert isinstance(max_age, int)  # noqa: S101  (types are checked when loading)
-        if age_on(patient.birth_date, session.date) <= max_age:
-            return Share(amount=_FREE, code=ShareCode.YOUTH, rule=youth, max_age=max_age)
+        return rules.share(ShareCode.COMMUNITY)
+    youth_max = rules.youth_max
+    if youth_max is not None and age <= youth_max:
+        return rules.share(ShareCode.YOUTH)
     if session.setting is Setting.GROUP:
-        return _share(ruleset, "share.group", ShareCode.GROUP)
-    first_free = ruleset.require("share.first_individual_free")
-    if first_free.value and tally.individual_sessions() == 0:
-        return Share(amount=_FREE, code=ShareCode.FIRST_FREE, rule=first_free)
+        return rules.share(ShareCode.GROUP)
+    first_free = rules.first_free
+    if first_free is None:
+        rules.ruleset.require("share.first_individual_free")  # raises: no value on this date
+    elif first_free.value and tally.individual_sessions() == 0:
+        return rules.share(ShareCode.FIRST_FREE)
     if patient.preferential:
-        return _share(ruleset, "share.individual_preferential", ShareCode.PREFERENTIAL)
-    return _share(ruleset, "share.individual", ShareCode.STANDARD)
-
-
-_FREE = Decimal("0.00")
-
-
-def _share(ruleset: Ruleset, name: str, code: ShareCode) -> Share:
-    return Share(amount=ruleset.decimal(name), code=code, rule=ruleset.require(name))
+        return rules.share(ShareCode.PREFERENTIAL)
+    return rules.share(ShareCode.STANDARD)
 
 
 _GROUP_FEES = {

@@ -1,0 +1,270 @@
+"""The rules of one day compiled for judging: every value a check reads, looked up once.
+
+A :class:`~inami_ppl.rulesets.Ruleset` answers questions by name (``flag("...")``,
+``require("...")``), which is clear but costs a lookup and a check on every call. The
+checks of :mod:`inami_ppl.eligibility`, :mod:`inami_ppl.quotas` and
+:mod:`inami_ppl.tariffs` run for every session of a claims file, so they read a
+:class:`Compiled` instead: the same values, built once per rule set (a few per
+file), in tuples and dictionaries indexed by what a session is (its kind, its
+network). Nothing here decides anything: it only holds the tables in the shape the
+checks read them.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Final, final
+
+import attrs
+
+from inami_ppl._ruletypes import (
+    Combination,
+    FunctionRule,
+    Limit,
+    Parameter,
+    RuleValue,
+    all_kinds,
+)
+from inami_ppl.codes import Param, ParamValue, ShareCode
+from inami_ppl.decision import Reason
+from inami_ppl.model import Function, Kind, Network, SessionFacts
+from inami_ppl.rulesets import Ruleset
+
+__all__ = ["Compiled", "Share", "compiled"]
+
+#: A maximum that holds a kind: the limit, its maximum for the network, and the raw
+#: kinds (of any rule set) whose accepted sessions count toward it.
+LimitFor = tuple[Limit, int, tuple[Kind, ...]]
+
+_FREE: Final = Decimal("0.00")
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Share:
+    """A patient share, the step of §8 that set it and the rule value of that step."""
+
+    amount: Decimal
+    code: ShareCode
+    rule: Parameter
+    max_age: int | None = None
+    #: The explanation: the ``share.*`` code with the amount (and the age bound).
+    reason: Reason = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        """Build the explanation once."""
+        params: dict[Param, ParamValue] = {Param.AMOUNT: self.amount}
+        if self.max_age is not None:
+            params[Param.MAX_AGE] = self.max_age
+        reason = Reason(code=self.code, params=params, sources=(self.rule.source,))
+        object.__setattr__(self, "reason", reason)
+
+
+@final
+class Compiled:
+    """The values of one :class:`Ruleset`, in the shape the checks read them.
+
+    A parameter that has no value on this day is kept as ``None``; the check that
+    needs it then asks the rule set, which raises the same error it always did.
+    """
+
+    __slots__ = (
+        "_billing",
+        "_networks",
+        "_unconfirmed",
+        "_values",
+        "adults_min",
+        "children_max",
+        "co_provider",
+        "combinations_for",
+        "context_exempt",
+        "day_max",
+        "fee_individual",
+        "first_free",
+        "forced_switch",
+        "functions",
+        "limits_for",
+        "modality_condition",
+        "one_per_window",
+        "raw_kinds",
+        "ruleset",
+        "shares",
+        "video_first",
+        "window_code",
+        "youth",
+        "youth_max",
+    )
+
+    def __init__(self, ruleset: Ruleset) -> None:
+        """Look up every value of ``ruleset`` once."""
+        self.ruleset = ruleset
+        self.window_code = ruleset.window.code
+        self.functions: dict[Function, FunctionRule] = {r.function: r for r in ruleset.functions}
+        get = ruleset.parameters.get
+        self.children_max = get("age.children_adolescents.max")
+        self.adults_min = get("age.adults.min")
+        self.one_per_window = get("network.one_per_window")
+        self.forced_switch = get("network.forced_switch_allowed")
+        self.context_exempt = get("day.context_exempt")
+        self.day_max = get("day.max_sessions")
+        self.video_first = get("video.first_in_person")
+        self.modality_condition = get("modality.condition")
+        self.co_provider = get("co_consultation.co_provider")
+        self.youth = get("share.youth_free_max_age")
+        self.first_free = get("share.first_individual_free")
+        self.fee_individual = get("fee.individual")
+        self.shares = {
+            code: Share(amount=_decimal(rule), code=code, rule=rule)
+            for code in _AMOUNTS
+            if (rule := get(_SHARE_NAMES[code])) is not None
+        }
+        youth, first_free = self.youth, self.first_free
+        self.youth_max: int | None = None
+        if youth is not None:
+            assert isinstance(youth.value, int)  # noqa: S101  (types are checked when loading)
+            self.youth_max = youth.value
+            self.shares[ShareCode.YOUTH] = Share(
+                amount=_FREE, code=ShareCode.YOUTH, rule=youth, max_age=youth.value
+            )
+        if first_free is not None:
+            self.shares[ShareCode.FIRST_FREE] = Share(
+                amount=_FREE, code=ShareCode.FIRST_FREE, rule=first_free
+            )
+        self.raw_kinds = _raw_kinds(ruleset)
+        self.limits_for = _limits_for(ruleset, self.raw_kinds)
+        self.combinations_for: dict[Kind, tuple[Combination, ...]] = {}
+        for combination in ruleset.combinations:
+            known = self.combinations_for.get(combination.kind, ())
+            self.combinations_for[combination.kind] = (*known, combination)
+        self._networks: dict[int, frozenset[Network]] = {}
+        self._unconfirmed: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._billing: dict[tuple[object, ...], str | None] = {}
+        self._values: dict[str, RuleValue] = {}
+
+    def in_force(self, function: Function) -> bool:
+        """Whether ``function`` exists in this rule set."""
+        return function in self.functions
+
+    def open_networks(self, age: int) -> frozenset[Network]:
+        """The networks open at ``age`` (rules §2)."""
+        found = self._networks.get(age)
+        if found is None:
+            ruleset = self.ruleset
+            open_to: set[Network] = set()
+            if age <= ruleset.integer("age.children_adolescents.max"):
+                open_to.add(Network.CHILDREN_ADOLESCENTS)
+            if age >= ruleset.integer("age.adults.min"):
+                open_to.add(Network.ADULTS)
+            found = self._networks[age] = frozenset(open_to)
+        return found
+
+    def share(self, code: ShareCode) -> Share:
+        """The share of step ``code`` of §8 (its amount from the tables)."""
+        share = self.shares.get(code)
+        if share is None:
+            self.ruleset.require(_SHARE_NAMES[code])  # raises: no value on this date
+        assert share is not None  # noqa: S101  (require raised otherwise)
+        return share
+
+    def fee(self) -> tuple[Parameter, Decimal]:
+        """The fee of an individual session (§9) and its row of the tables."""
+        rule = self.fee_individual
+        if rule is None:
+            self.ruleset.require("fee.individual")  # raises: no value on this date
+        assert rule is not None  # noqa: S101  (require raised otherwise)
+        return rule, _decimal(rule)
+
+    def unconfirmed_values(self, names: tuple[str, ...]) -> tuple[str, ...]:
+        """:meth:`Ruleset.unconfirmed_values`, remembered for each set of names."""
+        found = self._unconfirmed.get(names)
+        if found is None:
+            found = self._unconfirmed[names] = self.ruleset.unconfirmed_values(names)
+        return found
+
+    def rule_value(self, rule: Parameter) -> RuleValue:
+        """The value of ``rule`` as a decision shows it, built once per rule set."""
+        found = self._values.get(rule.name)
+        if found is None:
+            found = self._values[rule.name] = rule.rule_value()
+        return found
+
+    def billing_code(self, session: SessionFacts) -> str | None:
+        """:meth:`Ruleset.billing_code`, remembered for each combination of the fields."""
+        if not self.ruleset.billing_codes:
+            return None
+        key = (
+            session.date,
+            session.function,
+            session.setting,
+            session.modality,
+            session.network,
+            session.with_context,
+        )
+        if key not in self._billing:
+            self._billing[key] = self.ruleset.billing_code(session)
+        return self._billing[key]
+
+
+_SHARE_NAMES: Final = {
+    ShareCode.COMMUNITY: "share.community",
+    ShareCode.YOUTH: "share.youth_free_max_age",
+    ShareCode.FIRST_FREE: "share.first_individual_free",
+    ShareCode.GROUP: "share.group",
+    ShareCode.PREFERENTIAL: "share.individual_preferential",
+    ShareCode.STANDARD: "share.individual",
+}
+
+
+# The steps of §8 whose share is an amount of the tables.
+_AMOUNTS: Final = (
+    ShareCode.COMMUNITY,
+    ShareCode.GROUP,
+    ShareCode.PREFERENTIAL,
+    ShareCode.STANDARD,
+)
+
+
+def _decimal(rule: Parameter) -> Decimal:
+    value = rule.value
+    assert isinstance(value, Decimal)  # noqa: S101  (types are checked when loading)
+    return value
+
+
+def _raw_kinds(ruleset: Ruleset) -> dict[Kind, tuple[Kind, ...]]:
+    """For each kind of this rule set, the kinds (of any rule set) whose sessions count as it."""
+    out: dict[Kind, tuple[Kind, ...]] = {}
+    for function in Function:
+        for raw in all_kinds(function):
+            target = ruleset.counts_as_kind(raw)
+            if target is not None:
+                out[target] = (*out.get(target, ()), raw)
+    return out
+
+
+def _limits_for(
+    ruleset: Ruleset, raw_kinds: dict[Kind, tuple[Kind, ...]]
+) -> dict[tuple[Kind, Network], tuple[LimitFor, ...]]:
+    """For each (kind, network): the maxima that hold it, in table order."""
+    out: dict[tuple[Kind, Network], tuple[LimitFor, ...]] = {}
+    every = [kind for function in Function for kind in all_kinds(function)]
+    for kind in every:
+        for network in Network:
+            found = []
+            for limit in ruleset.limits:
+                maximum = limit.maximum(network)
+                if maximum is not None and kind in limit.kinds:
+                    found.append((limit, maximum, _raws(limit.kinds, raw_kinds)))
+            out[(kind, network)] = tuple(found)
+    return out
+
+
+def _raws(kinds: Iterable[Kind], raw_kinds: dict[Kind, tuple[Kind, ...]]) -> tuple[Kind, ...]:
+    return tuple(raw for kind in sorted(kinds) for raw in raw_kinds.get(kind, ()))
+
+
+@functools.lru_cache(maxsize=256)
+def compiled(ruleset: Ruleset) -> Compiled:
+    """The compiled form of ``ruleset`` (rule sets compare by identity: built once each)."""
+    return Compiled(ruleset)
