@@ -1,0 +1,118 @@
+"""Splitting the body of a CSV claims file into rows, with the least work per plain line.
+
+A line without quotes is split on the delimiter, which is exactly what the ``csv``
+module gives for it; any other line goes to a ``csv`` reader, which may read the next
+lines when a quoted cell runs over them. Each row is then checked against the
+header's width, and a row the ``csv`` module cannot read, or a stray quote that
+swallowed other rows, is reported on each of its lines.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from typing import IO
+
+from inami_ppl.claims.schema import RowError
+
+__all__ = ["SplitRow", "split_rows"]
+
+
+#: A row of a CSV body: its first line, then its cells (or why it is unreadable) and,
+#: for a row on one line without quotes, the line's own text without its end.
+SplitRow = tuple[int, "list[str] | RowError", "str | None"]
+
+
+def _records(
+    stream: IO[str], delimiter: str
+) -> Iterator[tuple[int, int, list[str] | None, str | None]]:
+    """The records of a CSV body: (first line, last line, cells or ``None``, plain text).
+
+    A line without quotes or carriage returns (nor more characters than the ``csv``
+    module's field size limit) is split on the delimiter, which is what that module
+    gives for it; any other line is handed to a ``csv`` reader, which may read the next
+    lines when a quoted cell runs over them (``None``: a CSV error). The header was
+    line 1.
+    """
+    lines = iter(stream)
+    handed: list[str] = []
+    reader = csv.reader(_Feed(handed, lines), delimiter=delimiter)
+    longest = csv.field_size_limit()  # a longer cell is an error of the csv module
+    number = 1
+    for text in lines:
+        number += 1
+        body = text[:-2] if text[-2:] == "\r\n" else text[:-1] if text[-1:] in "\r\n" else text
+        if '"' not in body and "\r" not in body and len(body) <= longest:
+            yield number, number, body.split(delimiter), body
+            continue
+        handed.append(text)
+        before = reader.line_num
+        try:
+            cells: list[str] | None = next(reader)
+        except csv.Error:
+            cells = None
+        last = number + reader.line_num - before - 1
+        yield number, last, cells, None
+        number = last
+
+
+class _Feed:
+    """The lines a ``csv`` reader reads: the one handed to it, then the file's next ones."""
+
+    def __init__(self, handed: list[str], lines: Iterator[str]) -> None:
+        self.handed = handed
+        self.lines = lines
+
+    def __iter__(self) -> _Feed:
+        return self
+
+    def __next__(self) -> str:
+        if self.handed:
+            return self.handed.pop()
+        return next(self.lines)
+
+
+def split_rows(stream: IO[str], columns: tuple[str, ...], delimiter: str) -> Iterator[SplitRow]:
+    """The rows of a CSV body after its header, each checked against the header's width.
+
+    Blank lines are skipped; empty cells at the end beyond the header's width are
+    dropped, as spreadsheets write them; a row with another number of cells, a CSV
+    error and a stray quote that swallowed other rows are reported on each of their
+    lines. A quoted cell may run over several lines: a row is numbered by its first.
+    """
+    width = len(columns)
+    for line, end, cells, text in _records(stream, delimiter):
+        plain = text
+        if cells is None:
+            yield from _lines(line, end, "a well-formed CSV row")
+            continue
+        if end > line and _swallowed(cells, delimiter):
+            yield from _lines(line, end, "a closing quote before the end of the row")
+            continue
+        if not cells or (len(cells) == 1 and not cells[0].strip()):
+            continue  # a blank line (or one empty quoted cell)
+        if len(cells) > width:
+            plain = None
+            while len(cells) > width and not cells[-1].strip():
+                cells.pop()  # empty cells at the end, as spreadsheets write them
+        if len(cells) != width:
+            error = f"{width} cells, as in the header"
+            if end > line:
+                yield from _lines(line, end, error)
+                continue
+            shown = f"{len(cells)} cells"
+            yield line, RowError(line=line, field="row", expected=error, value=shown), None
+            continue
+        yield line, cells, plain
+
+
+def _swallowed(cells: list[str], delimiter: str) -> bool:
+    """Whether a row over several lines holds other rows in a cell (a stray quote)."""
+    return any(("\n" in cell or "\r" in cell) and delimiter in cell for cell in cells)
+
+
+def _lines(start: int, end: int, expected: str) -> Iterator[SplitRow]:
+    """One error for each of the lines ``start`` to ``end``."""
+    for line in range(start, end + 1):
+        where = expected if line == start else f"a row of its own (taken in by line {start})"
+        yield line, RowError(line=line, field="row", expected=where), None
