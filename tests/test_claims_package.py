@@ -40,6 +40,7 @@ def test_each_module_of_the_package_holds_one_job() -> None:
         "cells",
         "columns",
         "judge",
+        "lane",
         "readers",
         "rows",
         "schema",

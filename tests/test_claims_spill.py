@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from inami_ppl.claims import ReadProgress, assess_file, assess_records, judge
+from inami_ppl.claims import ReadProgress, assess_file, assess_records, spill
 from inami_ppl.claims.schema import InvalidRowError
 from test_claims_files import HEADER, RECORD, claims_of
 
@@ -32,7 +32,7 @@ def test_spilled_input_gives_the_claims_held_in_memory(
 ) -> None:
     text = "\n".join([HEADER, *shuffled_rows(1500, seed)]) + "\n"
     held = claims_of(text)
-    monkeypatch.setattr(judge, "_SPILL_AFTER", 100)
+    monkeypatch.setattr(spill, "SPILL_AFTER", 100)
     monkeypatch.setattr("inami_ppl.claims.spill._CHUNK", 7)
     spilled = claims_of(text)
     assert held == spilled
@@ -42,7 +42,7 @@ def test_spilled_input_gives_the_claims_held_in_memory(
 def test_spilled_input_in_strict_mode_stops_at_the_first_malformed_row(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(judge, "_SPILL_AFTER", 10)
+    monkeypatch.setattr(spill, "SPILL_AFTER", 10)
     good = [f"p{i},1980-06-15,2024-05-06,adults,support,individual" for i in range(40)]
     text = "\n".join([HEADER, *good, "p1,1980-06-15,2024-13-01,adults,support,individual"]) + "\n"
     with pytest.raises(InvalidRowError, match="line 42"):
@@ -52,7 +52,7 @@ def test_spilled_input_in_strict_mode_stops_at_the_first_malformed_row(
 def test_records_that_cannot_be_copied_to_a_temporary_file_are_an_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(judge, "_SPILL_AFTER", 1)
+    monkeypatch.setattr(spill, "SPILL_AFTER", 1)
     record = {**RECORD, "callback": lambda: None}
     with pytest.raises(Exception, match="cells of plain values") as caught:
         list(assess_records([record] * 300))

@@ -75,8 +75,6 @@ class Compiled:
         "_networks",
         "_unconfirmed",
         "_values",
-        "adults_min",
-        "children_max",
         "co_provider",
         "combinations_for",
         "context_exempt",
@@ -93,7 +91,6 @@ class Compiled:
         "shares",
         "video_first",
         "window_code",
-        "youth",
         "youth_max",
     )
 
@@ -102,35 +99,32 @@ class Compiled:
         self.ruleset = ruleset
         self.window_code = ruleset.window.code
         self.functions: dict[Function, FunctionRule] = {r.function: r for r in ruleset.functions}
-        get = ruleset.parameters.get
-        self.children_max = get("age.children_adolescents.max")
-        self.adults_min = get("age.adults.min")
-        self.one_per_window = get("network.one_per_window")
-        self.forced_switch = get("network.forced_switch_allowed")
-        self.context_exempt = get("day.context_exempt")
-        self.day_max = get("day.max_sessions")
-        self.video_first = get("video.first_in_person")
-        self.modality_condition = get("modality.condition")
-        self.co_provider = get("co_consultation.co_provider")
-        self.youth = get("share.youth_free_max_age")
-        self.first_free = get("share.first_individual_free")
-        self.fee_individual = get("fee.individual")
+        # Every parameter but the optional ones has a value on every covered day (the
+        # loader checks it); the optional ones are None when they have none.
+        need = ruleset.require
+        self.one_per_window = need("network.one_per_window")
+        self.forced_switch = need("network.forced_switch_allowed")
+        self.context_exempt = need("day.context_exempt")
+        self.day_max = need("day.max_sessions")
+        self.video_first = need("video.first_in_person")
+        self.modality_condition = need("modality.condition")
+        self.first_free = need("share.first_individual_free")
+        self.fee_individual = need("fee.individual")
+        self.co_provider = ruleset.parameter("co_consultation.co_provider")
+        youth = ruleset.parameter("share.youth_free_max_age")
         self.shares = {
-            code: Share(amount=_decimal(rule), code=code, rule=rule)
-            for code in _AMOUNTS
-            if (rule := get(_SHARE_NAMES[code])) is not None
+            code: Share(amount=_decimal(need(name)), code=code, rule=need(name))
+            for code, name in _SHARE_NAMES.items()
         }
-        youth, first_free = self.youth, self.first_free
+        self.shares[ShareCode.FIRST_FREE] = Share(
+            amount=_FREE, code=ShareCode.FIRST_FREE, rule=self.first_free
+        )
         self.youth_max: int | None = None
         if youth is not None:
             assert isinstance(youth.value, int)  # noqa: S101  (types are checked when loading)
             self.youth_max = youth.value
             self.shares[ShareCode.YOUTH] = Share(
                 amount=_FREE, code=ShareCode.YOUTH, rule=youth, max_age=youth.value
-            )
-        if first_free is not None:
-            self.shares[ShareCode.FIRST_FREE] = Share(
-                amount=_FREE, code=ShareCode.FIRST_FREE, rule=first_free
             )
         self.raw_kinds = _raw_kinds(ruleset)
         self.limits_for = _limits_for(ruleset, self.raw_kinds)
@@ -142,10 +136,6 @@ class Compiled:
         self._unconfirmed: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._billing: dict[tuple[object, ...], str | None] = {}
         self._values: dict[str, RuleValue] = {}
-
-    def in_force(self, function: Function) -> bool:
-        """Whether ``function`` exists in this rule set."""
-        return function in self.functions
 
     def open_networks(self, age: int) -> frozenset[Network]:
         """The networks open at ``age`` (rules §2)."""
@@ -162,19 +152,11 @@ class Compiled:
 
     def share(self, code: ShareCode) -> Share:
         """The share of step ``code`` of §8 (its amount from the tables)."""
-        share = self.shares.get(code)
-        if share is None:
-            self.ruleset.require(_SHARE_NAMES[code])  # raises: no value on this date
-        assert share is not None  # noqa: S101  (require raised otherwise)
-        return share
+        return self.shares[code]
 
     def fee(self) -> tuple[Parameter, Decimal]:
         """The fee of an individual session (§9) and its row of the tables."""
-        rule = self.fee_individual
-        if rule is None:
-            self.ruleset.require("fee.individual")  # raises: no value on this date
-        assert rule is not None  # noqa: S101  (require raised otherwise)
-        return rule, _decimal(rule)
+        return self.fee_individual, _decimal(self.fee_individual)
 
     def unconfirmed_values(self, names: tuple[str, ...]) -> tuple[str, ...]:
         """:meth:`Ruleset.unconfirmed_values`, remembered for each set of names."""
@@ -207,23 +189,13 @@ class Compiled:
         return self._billing[key]
 
 
+# The steps of §8 whose share is an amount of the tables.
 _SHARE_NAMES: Final = {
     ShareCode.COMMUNITY: "share.community",
-    ShareCode.YOUTH: "share.youth_free_max_age",
-    ShareCode.FIRST_FREE: "share.first_individual_free",
     ShareCode.GROUP: "share.group",
     ShareCode.PREFERENTIAL: "share.individual_preferential",
     ShareCode.STANDARD: "share.individual",
 }
-
-
-# The steps of §8 whose share is an amount of the tables.
-_AMOUNTS: Final = (
-    ShareCode.COMMUNITY,
-    ShareCode.GROUP,
-    ShareCode.PREFERENTIAL,
-    ShareCode.STANDARD,
-)
 
 
 def _decimal(rule: Parameter) -> Decimal:

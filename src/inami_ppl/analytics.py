@@ -32,6 +32,7 @@ import attrs
 
 from inami_ppl._validate import check_iterable
 from inami_ppl.claims import Claim, assess_file, assess_records
+from inami_ppl.decision import Assessment
 from inami_ppl.errors import InvalidInputError
 from inami_ppl.model import Setting
 from inami_ppl.rulesets import Rules, resolve_rules
@@ -138,7 +139,10 @@ class _Counter:
         if a is None:
             self.invalid += 1
             return
-        self.patients.add(claim.patient_id or "")  # an assessed row always has one
+        self.add_assessment(claim.patient_id or "", a)  # an assessed row always has an id
+
+    def add_assessment(self, patient_id: str, a: Assessment) -> None:
+        self.patients.add(patient_id)
         if a.unconfirmed:
             self.unconfirmed += 1
             self.unconfirmed_values.update(a.unconfirmed_values)
@@ -186,6 +190,10 @@ class TotalsCounter:
     def add(self, claim: Claim) -> None:
         """Count one claim."""
         self._counter.add(claim)
+
+    def add_assessment(self, patient_id: str, assessment: Assessment) -> None:
+        """Count one assessed row of patient ``patient_id`` (what :meth:`add` does for it)."""
+        self._counter.add_assessment(patient_id, assessment)
 
     def totals(self) -> Totals:
         """The totals so far."""

@@ -23,7 +23,7 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from types import FrameType
 from typing import Final
 
@@ -54,7 +54,10 @@ from inami_ppl.claims import (
     read_csv,
     read_jsonl,
 )
-from inami_ppl.claims.readers import watch
+from inami_ppl.claims.judge import row_reader
+from inami_ppl.claims.lane import Lane, Out
+from inami_ppl.claims.readers import read_header, watch
+from inami_ppl.claims.rows import split_rows
 from inami_ppl.claims.writers import claim_cells, csv_line, jsonl_line, output_header
 from inami_ppl.errors import InamiPplError
 from inami_ppl.messages import LANGUAGES
@@ -216,33 +219,56 @@ def _assess(args: argparse.Namespace) -> int:
     out_format: Format = args.output_format or in_format
     if args.excel and out_format != "csv":
         raise UsageError("--excel: writes CSV only (not with --output-format jsonl)")
+    # CSV in and out takes the lean path; --strict stops at the first malformed row,
+    # which the general path does.
+    lean = in_format == "csv" and out_format == "csv" and not args.strict
     rules = amended(default_rules(), args.rules)
     stream = open_input(args)
     output = Output(args.output)
+    counter = TotalsCounter()
     try:
         output.check(stream)
+        delimiter = _DELIMITERS.get(args.delimiter or "")
         try:
             if in_format == "jsonl":
                 columns, rows = read_jsonl(stream)
+            elif lean:
+                columns, delimiter = read_header(stream, delimiter=delimiter)
             else:
-                columns, rows = read_csv(stream, delimiter=_DELIMITERS.get(args.delimiter or ""))
+                columns, rows = read_csv(stream, delimiter=delimiter)
         except ClaimsFileError as error:
             raise UsageError(f"{name}: line 1: {error}") from None
         stderr = sys.stderr
         progress = Progress(stderr, enabled=not args.no_progress and is_terminal(stderr))
         try:
-            claims = assess_rows(
-                watch(rows, stream, progress),
-                grouped=args.grouped,
-                strict=args.strict,
-                rules=rules,
-                accept_unconfirmed=args.accept_unconfirmed,
-                date_format=args.date_format,
-            )
+            if lean:
+                assert delimiter is not None  # noqa: S101  (read from the header)
+                reader = row_reader(rules, args.accept_unconfirmed, args.date_format)
+                lane = Lane(
+                    columns,
+                    reader,
+                    delimiter=delimiter,
+                    out=_csv_form(args),
+                    lang=args.lang,
+                    counter=counter,
+                )
+                split = watch(split_rows(stream, columns, delimiter), stream, progress)
+                lines = lane.grouped(split) if args.grouped else lane.ungrouped(split)
+            else:
+                claims = assess_rows(
+                    watch(rows, stream, progress),
+                    grouped=args.grouped,
+                    strict=args.strict,
+                    rules=rules,
+                    accept_unconfirmed=args.accept_unconfirmed,
+                    date_format=args.date_format,
+                )
+                lines = _claim_lines(claims, counter, columns, out_format, args)
         except InamiPplError as error:
             raise UsageError(str(error)) from None
         output.open()
-        totals, invalid, stopped = _write(claims, output, columns, out_format, args)
+        invalid, stopped = _write(lines, output, columns, out_format, args)
+        totals = counter.totals()
         progress.done(totals.sessions + totals.invalid)
         if stopped and output.name is not None:
             warn(f"no output file written: {output.shown} is left as it was")
@@ -256,48 +282,57 @@ def _assess(args: argparse.Namespace) -> int:
     return EXIT_INVALID_ROWS if invalid else EXIT_OK
 
 
-def _write(
+def _csv_form(args: argparse.Namespace) -> tuple[str, str, str]:
+    """The output's delimiter, end of line and decimal mark (``--excel``: Belgian Excel)."""
+    return (";", "\r\n", ",") if args.excel else (",", "\n", ".")
+
+
+def _claim_lines(
     claims: Iterator[Claim],
+    counter: TotalsCounter,
+    columns: Sequence[str],
+    out_format: Format,
+    args: argparse.Namespace,
+) -> Iterator[Out]:
+    """Each claim's output line and error, counted as it goes."""
+    delimiter, end, decimal = _csv_form(args)
+    for claim in claims:
+        counter.add(claim)
+        if out_format == "csv":
+            cells = claim_cells(claim, columns, lang=args.lang, decimal=decimal)
+            yield csv_line(cells, delimiter, end), claim.error
+        else:
+            yield jsonl_line(claim, lang=args.lang), claim.error
+
+
+def _write(
+    lines: Iterator[Out],
     output: Output,
     columns: Sequence[str],
     out_format: Format,
     args: argparse.Namespace,
-) -> tuple[Totals, int, bool]:
-    """Write each claim as it comes; report malformed rows; return the totals."""
-    counter = TotalsCounter()
+) -> tuple[int, bool]:
+    """Write each line as it comes; report malformed rows; return their count, and a stop."""
     invalid = 0
     hint = args.encoding == "utf-8-sig"
-    delimiter, end, decimal = (";", "\r\n", ",") if args.excel else (",", "\n", ".")
-    line: Callable[[Claim], str]
     if out_format == "csv":
+        delimiter, end, _ = _csv_form(args)
         if args.excel:
             output.write("\ufeff")
         output.write(csv_line(output_header(columns), delimiter, end))
-
-        def line(claim: Claim) -> str:
-            cells = claim_cells(claim, columns, lang=args.lang, decimal=decimal)
-            return csv_line(cells, delimiter, end)
-
-    else:
-
-        def line(claim: Claim) -> str:
-            return jsonl_line(claim, lang=args.lang)
-
     try:
-        for claim in claims:
-            counter.add(claim)
-            error = claim.error
+        for text, error in lines:
             if error is not None:
                 invalid += 1
                 warn(error.message)
                 if hint and error.expected == "valid UTF-8 text":
                     hint = False
                     warn("hint: the file is not UTF-8; if Excel saved it, try --encoding cp1252")
-            output.write(line(claim))
+            output.write(text)
     except InvalidRowError as error:
         warn(f"{error} (stopped: --strict)")
-        return counter.totals(), invalid + 1, True
-    return counter.totals(), invalid, False
+        return invalid + 1, True
+    return invalid, False
 
 
 def _print_summary(totals: Totals) -> None:

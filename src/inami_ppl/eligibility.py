@@ -16,12 +16,12 @@ import datetime as dt
 
 from inami_ppl._compiled import compiled
 from inami_ppl._validate import check_date
-from inami_ppl.codes import Param, ParamValue, ReasonCode
+from inami_ppl.codes import Param, ReasonCode
 from inami_ppl.context import Context
 from inami_ppl.decision import Reason
 from inami_ppl.model import Function, Modality, Network, Patient
 from inami_ppl.periods import age_on, birthday
-from inami_ppl.rulesets import Parameter, Rules, resolve_rules
+from inami_ppl.rulesets import Rules, resolve_rules
 
 __all__ = [
     "check_age_network",
@@ -34,14 +34,6 @@ __all__ = [
     "check_video",
     "networks_for",
 ]
-
-
-def _value(ctx: Context, rule: Parameter | None, name: str) -> ParamValue:
-    """The value of a parameter the check needs; the rule set's error when it has none."""
-    if rule is None:
-        ctx.ruleset.require(name)  # raises: no value on this date
-    assert rule is not None  # noqa: S101  (require raised otherwise)
-    return rule.value
 
 
 def networks_for(
@@ -104,9 +96,9 @@ def check_network_switch(ctx: Context) -> Reason | None:
     """
     rules, tally, network = ctx.rules, ctx.tally, ctx.session.network
     one_per_window = rules.one_per_window
-    if not _value(ctx, one_per_window, "network.one_per_window"):
+    if not one_per_window.value:
         return None
-    forced_ok = _value(ctx, rules.forced_switch, "network.forced_switch_allowed")
+    forced_ok = rules.forced_switch.value
     used = tally.networks()
     if not used or (len(used) == 1 and used[0] is network):
         return None  # the common case: no other network in the window
@@ -119,7 +111,6 @@ def check_network_switch(ctx: Context) -> Reason | None:
         if forced_ok and other is Network.CHILDREN_ADOLESCENTS:
             max_age = ctx.ruleset.integer("age.children_adolescents.max")
             frees_on = min(frees_on, birthday(ctx.patient.birth_date, max_age + 1))
-        assert one_per_window is not None  # noqa: S101  (its value was read above)
         return Reason(
             code=ReasonCode.NETWORK_SWITCH,
             params=(
@@ -153,17 +144,16 @@ def check_function_in_force(ctx: Context) -> Reason | None:
 def check_day_limit(ctx: Context) -> Reason | None:
     """``day.limit``: one accepted session a day; sessions with the context are outside it (§7)."""
     session, rules = ctx.session, ctx.rules
-    exempt = _value(ctx, rules.context_exempt, "day.context_exempt")
-    if session.with_context and exempt:
+    if session.with_context and rules.context_exempt.value:
         return None
-    day_max = _value(ctx, rules.day_max, "day.max_sessions")
+    day_max = rules.day_max.value
     assert isinstance(day_max, int)  # noqa: S101  (types are checked when loading)
     if ctx.tally.sessions_on(session.date) < day_max:
         return None
     return Reason(
         code=ReasonCode.DAY_LIMIT,
         params=((Param.DATE, session.date),),
-        sources=(ctx.ruleset.require("day.max_sessions").source,),
+        sources=(rules.day_max.source,),
     )
 
 
@@ -192,11 +182,10 @@ def check_video(ctx: Context) -> Reason | None:
     With the same provider when both sessions name one [P convention-2021-art4].
     """
     session, rule = ctx.session, ctx.rules.video_first
-    if session.modality is not Modality.VIDEO or not _value(ctx, rule, "video.first_in_person"):
+    if session.modality is not Modality.VIDEO or not rule.value:
         return None
     if ctx.tally.in_person_before(session.provider):
         return None
-    assert rule is not None  # noqa: S101  (its value was read above)
     return Reason(code=ReasonCode.VIDEO_FIRST_IN_PERSON, sources=(rule.source,))
 
 
@@ -215,9 +204,8 @@ def check_modality_condition(ctx: Context) -> Reason | None:
     if session.modality not in _CONDITIONAL_MODALITIES or session.unable_to_travel:
         return None
     rule = ctx.rules.modality_condition
-    if not _value(ctx, rule, "modality.condition"):
+    if not rule.value:
         return None
-    assert rule is not None  # noqa: S101  (its value was read above)
     return Reason(
         code=ReasonCode.MODALITY_CONDITION,
         params=((Param.MODALITY, session.modality.value),),

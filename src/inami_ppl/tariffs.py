@@ -47,10 +47,7 @@ def share_of(
         return rules.share(ShareCode.YOUTH)
     if session.setting is Setting.GROUP:
         return rules.share(ShareCode.GROUP)
-    first_free = rules.first_free
-    if first_free is None:
-        rules.ruleset.require("share.first_individual_free")  # raises: no value on this date
-    elif first_free.value and tally.individual_sessions() == 0:
+    if rules.first_free.value and tally.individual_sessions() == 0:
         return rules.share(ShareCode.FIRST_FREE)
     if patient.preferential:
         return rules.share(ShareCode.PREFERENTIAL)

@@ -10,22 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Final, cast, final
+from typing import cast, final
 
 import attrs
 
 from inami_ppl._validate import check_bool, check_iterable
 from inami_ppl.assess import judge_in_order
+from inami_ppl.claims import spill as spilling
 from inami_ppl.claims.cells import ISO_DATE, BadCellError, Row, RowReader, patient_id_of, row_error
 from inami_ppl.claims.schema import Claim, InvalidRowError, NumberedRow, RowError
 from inami_ppl.claims.spill import Raw, spill
 from inami_ppl.errors import InvalidInputError
 from inami_ppl.rulesets import Rules, resolve_rules
 
-__all__ = ["assess_records", "assess_rows"]
-
-# Rows held in memory before an ungrouped input is spilled to temporary files.
-_SPILL_AFTER: Final = 50_000
+__all__ = ["assess_records", "assess_rows", "row_reader"]
 
 
 @final
@@ -197,19 +195,29 @@ def assess_rows(
     ``date_format`` is the form of the dates given as text (``strptime`` codes).
     """
     grouped = check_bool("grouped", grouped)
-    form: object = date_format
-    if not isinstance(form, str) or not form:
-        raise InvalidInputError("date_format", date_format, "a strptime format such as %d/%m/%Y")
-    reader = RowReader(
-        resolve_rules(rules),
-        accept_unconfirmed=check_bool("accept_unconfirmed", accept_unconfirmed),
-        date_format=date_format,
-    )
+    reader = row_reader(rules, accept_unconfirmed, date_format)
     assessor = _Assessor(reader, strict=check_bool("strict", strict))
     checked = _numbered(check_iterable("rows", rows, "an iterable of (line, record) pairs"))
     if grouped:
         return _grouped(assessor, checked)
-    return _ungrouped(assessor, checked, _SPILL_AFTER)
+    return _ungrouped(assessor, checked, spilling.SPILL_AFTER)
+
+
+def row_reader(rules: Rules | None, accept_unconfirmed: bool, date_format: str) -> RowReader:
+    """The reader of rows under these options, each checked.
+
+    Raises:
+        InvalidInputError: an option of the wrong type.
+
+    """
+    form: object = date_format
+    if not isinstance(form, str) or not form:
+        raise InvalidInputError("date_format", date_format, "a strptime format such as %d/%m/%Y")
+    return RowReader(
+        resolve_rules(rules),
+        accept_unconfirmed=check_bool("accept_unconfirmed", accept_unconfirmed),
+        date_format=date_format,
+    )
 
 
 def _numbered(rows: Iterable[object]) -> Iterator[NumberedRow]:

@@ -14,7 +14,7 @@ import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any, Final, Literal
+from typing import IO, Any, Final, Literal, TypeVar
 
 from inami_ppl.claims.cells import ISO_DATE, has_surrogates
 from inami_ppl.claims.columns import OUTPUT_COLUMNS
@@ -40,11 +40,13 @@ __all__ = [
     "guess_format",
     "open_claims",
     "read_csv",
+    "read_header",
     "read_jsonl",
     "watch",
 ]
 
 Format = Literal["csv", "jsonl"]
+T = TypeVar("T")
 #: The delimiters a CSV claims file may use; the header tells which.
 DELIMITERS: Final = (",", ";", "\t")
 _KNOWN_COLUMNS: Final = frozenset(COLUMNS) | frozenset(OPTIONAL_COLUMNS) | frozenset(OUTPUT_COLUMNS)
@@ -94,6 +96,19 @@ def read_csv(
             one of :data:`REQUIRED_COLUMNS`.
 
     """
+    columns, delimiter = read_header(stream, delimiter)
+    return columns, _csv_rows(stream, columns, delimiter)
+
+
+def read_header(stream: IO[str], delimiter: str | None = None) -> tuple[tuple[str, ...], str]:
+    """Read the header of a CSV claims file: its columns and its delimiter (see :func:`read_csv`).
+
+    The rows that follow are for :func:`~inami_ppl.claims.rows.split_rows`.
+
+    Raises:
+        ClaimsFileError: as :func:`read_csv`.
+
+    """
     if delimiter is not None and delimiter not in DELIMITERS:
         raise InvalidInputError("delimiter", delimiter, "one of ',', ';' or a tab")
     first = stream.readline()
@@ -108,7 +123,7 @@ def read_csv(
         cells.pop()  # empty cells at the end, as spreadsheets write them
     columns = tuple(cells)
     _check_columns(columns)
-    return columns, _csv_rows(stream, columns, delimiter)
+    return columns, delimiter
 
 
 def _check_columns(columns: Sequence[str]) -> None:
@@ -221,8 +236,8 @@ def _position(stream: IO[str]) -> tuple[Callable[[], int | None], int | None]:
 
 
 def watch(
-    rows: Iterator[NumberedRow], stream: IO[str], progress: Callable[[ReadProgress], object]
-) -> Iterator[NumberedRow]:
+    rows: Iterator[T], stream: IO[str], progress: Callable[[ReadProgress], object]
+) -> Iterator[T]:
     """``rows`` unchanged, calling ``progress`` every thousand rows or so and at the end."""
     read, total = _position(stream)
     count = 0

@@ -15,14 +15,15 @@ import pickle
 import tempfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import IO, Final, cast
+from typing import IO, Final, TypeVar, cast
 
 from inami_ppl.claims.cells import patient_id_of
-from inami_ppl.claims.schema import Claim
 from inami_ppl.errors import InvalidInputError
 
-__all__ = ["BUCKETS", "Raw", "spill"]
+__all__ = ["BUCKETS", "SPILL_AFTER", "Raw", "spill"]
 
+#: Rows held in memory before an ungrouped input is spilled to temporary files.
+SPILL_AFTER = 50_000
 #: How many temporary files the rows of an ungrouped input are spread over.
 BUCKETS: Final = 128
 # Rows (or claims) written to a temporary file at a time.
@@ -30,10 +31,15 @@ _CHUNK: Final = 256
 
 #: A row as read: its position in the input, its line, its record (or its RowError).
 Raw = tuple[int, int, object]
+#: What judging a row gives (a claim, an output line...).
+R = TypeVar("R")
 
 
-def _bucket(record: object) -> int:
-    patient = patient_id_of(record) if isinstance(record, Mapping) else None
+def _patient(record: object) -> str | None:
+    return patient_id_of(record) if isinstance(record, Mapping) else None
+
+
+def _bucket(patient: str | None) -> int:
     if patient is None:
         return 0
     return zlib.crc32(patient.encode("utf-8", "surrogatepass")) % BUCKETS
@@ -65,12 +71,14 @@ def _plain(record: object) -> object:
 
 def spill(
     raws: Iterable[Raw],
-    judge: Callable[[list[Raw]], list[tuple[int, Claim]]],
+    judge: Callable[[list[Raw]], list[tuple[int, R]]],
     check: Callable[[int, int, object], object] | None = None,
-) -> Iterator[Claim]:
-    """Spread the rows over bucket files by patient, ``judge`` each bucket, merge the claims.
+    patient: Callable[[object], str | None] = _patient,
+) -> Iterator[R]:
+    """Spread the rows over bucket files by patient, ``judge`` each bucket, merge the results.
 
-    ``check``, when given, is called on each row as it is read (to stop early).
+    ``check``, when given, is called on each row as it is read (to stop early);
+    ``patient`` tells the patient of a row's record (by default, of a mapping).
     """
     with _Files() as buckets, _Files() as results:
         buffers: list[list[object]] = [[] for _ in range(BUCKETS)]
@@ -78,7 +86,7 @@ def spill(
             position, line, record = raw
             if check is not None:
                 check(*raw)
-            index = _bucket(record)
+            index = _bucket(patient(record))
             buffers[index].append((position, line, _plain(record)))
             if len(buffers[index]) >= _CHUNK:
                 _dump(buffers[index], buckets.at(index))
@@ -95,14 +103,16 @@ def spill(
                     _dump(out, results.at(index))
             if out:
                 _dump(out, results.at(index))
-        streams = [_pairs(results.at(index)) for index in range(BUCKETS)]
-        for _, claim in heapq.merge(*streams, key=_first):
-            yield claim
+        streams: list[Iterator[tuple[int, R]]] = [
+            _pairs(results.at(index)) for index in range(BUCKETS)
+        ]
+        for _, result in heapq.merge(*streams, key=_first):
+            yield result
 
 
-def _pairs(stream: IO[bytes]) -> Iterator[tuple[int, Claim]]:
+def _pairs(stream: IO[bytes]) -> Iterator[tuple[int, R]]:
     for chunk in _chunks(stream):
-        yield from cast("list[tuple[int, Claim]]", chunk)
+        yield from cast("list[tuple[int, R]]", chunk)
 
 
 class _Files:
@@ -128,5 +138,5 @@ class _Files:
         self.files.clear()
 
 
-def _first(pair: tuple[int, Claim]) -> int:
+def _first(pair: tuple[int, object]) -> int:
     return pair[0]

@@ -16,7 +16,7 @@ import enum
 import functools
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, Final
 
 from inami_ppl.claims.cells import has_surrogates
@@ -31,9 +31,12 @@ __all__ = [
     "claim_cells",
     "claim_json",
     "csv_line",
+    "echo_cells",
     "jsonl_line",
     "neutral",
     "output_header",
+    "quoted_cells",
+    "result_cells",
     "write_csv",
     "write_jsonl",
 ]
@@ -88,8 +91,13 @@ def csv_line(cells: Sequence[str], delimiter: str = ",", end: str = "\n") -> str
     others = _OTHERS.get(delimiter, _QUOTE)
     if others.search(line) is None and line.count(delimiter) == len(cells) - 1:
         return line + end  # the common case: no cell needs quotes
+    return delimiter.join(quoted_cells(cells, delimiter)) + end
+
+
+def quoted_cells(cells: Sequence[str], delimiter: str) -> list[str]:
+    """Each cell as :func:`csv_line` writes it (quoted when it needs to be)."""
     needs = _QUOTE_BY.get(delimiter, _QUOTE).search
-    return delimiter.join(_quoted(cell) if needs(cell) else cell for cell in cells) + end
+    return [_quoted(cell) if needs(cell) else cell for cell in cells]
 
 
 def _quoted(cell: str) -> str:
@@ -109,8 +117,17 @@ def claim_cells(
     Echoed cells that a spreadsheet would read as a formula get an apostrophe
     (see the module's text). ``decimal`` is the decimal mark of amounts.
     """
-    cells = claim.cells
-    out = [_echo(cells.get(name)) for name, _ in _echoed(tuple(columns))]
+    return [*echo_cells(claim.cells, columns), *result_cells(claim, lang, decimal)]
+
+
+def echo_cells(cells: Mapping[str, object], columns: Sequence[str]) -> list[str]:
+    """The input ``columns`` of a row as the output repeats them (formulas neutralised)."""
+    return [_echo(cells.get(name)) for name, _ in _echoed(tuple(columns))]
+
+
+def result_cells(claim: Claim, lang: str, decimal: str) -> list[str]:
+    """The output columns of ``claim`` (:data:`~inami_ppl.claims.columns.OUTPUT`) as text."""
+    out = []
     for column in OUTPUT:
         text = text_value(column, column.get(claim, lang), decimal)
         out.append(neutral(text) if column.kind == "text" else text)
