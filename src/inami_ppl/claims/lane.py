@@ -78,7 +78,7 @@ class _Good(NamedTuple):
     patient_id: str
     patient: Patient
     session: SessionFacts
-    cells: list[str] | Mapping[str, object]
+    cells: list[str]
     plain: str | None
 
 
@@ -240,12 +240,11 @@ class Lane:
         cells, plain = item.cells, item.plain
         if (
             plain is not None
-            and isinstance(cells, list)
             and self._unsafe(plain) is None
             and (plain.isascii() or not has_surrogates(plain))
         ):
             return plain if self._same else self.delimiter.join(cells)
-        record = cells if isinstance(cells, Mapping) else self._record(cells)
+        record = self._record(cells)
         return self.delimiter.join(quoted_cells(echo_cells(record, self.columns), self.delimiter))
 
     def _tail(self, found: Verdict) -> tuple[str, str, Assessment]:
@@ -287,8 +286,7 @@ class Lane:
                     field="birth_date",
                     expected=f"the birth date of this patient's row on line {first.line}",
                 )
-                record = item.cells if isinstance(item.cells, Mapping) else self._record(item.cells)
-                bad = self._bad(item.position, error, record, item.patient_id)
+                bad = self._bad(item.position, error, self._record(item.cells), item.patient_id)
                 self.counter.add(bad.claim)
                 out.append((bad.position, (bad.text, error)))
             else:
