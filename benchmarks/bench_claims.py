@@ -24,30 +24,19 @@ import argparse
 import csv
 import datetime as dt
 import itertools
-import json
 import os
-import platform
-import resource
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-OUT = HERE / "out"
-sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate_claims import write  # noqa: E402  (a sibling script, found through sys.path)
+from _common import claims_file, machine, measure, report
 
 # Targets of the claims work (benchmarks, not tests).
 TARGET_RATIO = 4.0  # library time <= 4 x the DictReader pass, at 2M
 TARGET_FLATNESS = 0.25  # time per session within +-25 % from 10k to 2M
 TARGET_MEMORY_MB = 500.0  # peak memory for 2M, grouped
-
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _floor(path: Path) -> int:
@@ -121,38 +110,11 @@ def _measure_here(kind: str, path: Path) -> None:
         from inami_ppl import default_rules  # noqa: PLC0415
 
         default_rules()
-    start = time.perf_counter()
-    rows = MEASURES[kind](path)
-    seconds = time.perf_counter() - start
-    sys.stdout.write(json.dumps({"rows": rows, "seconds": seconds, "peak_mb": _peak_mb()}))
+    report(MEASURES[kind], path)
 
 
 def _measure(kind: str, path: Path) -> dict[str, float]:
-    done = subprocess.run(  # noqa: S603  (this script, in a fresh process)
-        [sys.executable, __file__, "--measure", kind, str(path)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    result: dict[str, float] = json.loads(done.stdout)
-    return result
-
-
-def _file(sessions: int, seed: int) -> Path:
-    path = OUT / f"claims-{sessions}-seed{seed}.csv"
-    if not path.exists():
-        write(path, sessions, seed)
-    return path
-
-
-def _cpu() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:  # pragma: no cover - not Linux
-        pass
-    return platform.processor() or "unknown CPU"
+    return measure(__file__, kind, path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -169,8 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         _measure_here(args.measure[0], Path(args.measure[1]))
         return 0
     sizes = [10_000, 50_000] if args.quick else args.sizes
-    print(f"Python {platform.python_version()} on {platform.platform()}")
-    print(f"{os.cpu_count()} CPUs: {_cpu()}")
+    print(machine())
     print("one fresh process per measurement; times are wall-clock seconds (perf_counter)\n")
     header = (
         f"{'sessions':>10}  {'floor s':>8}  {'library s':>9}  {'sessions/s':>10}  "
@@ -181,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     print("-" * len(header))
     results = []
     for size in sizes:
-        path = _file(size, args.seed)
+        path = claims_file(size, args.seed)
         floor = _measure("floor", path)
         library = _measure("library", path)
         assess = _measure("assess", path)

@@ -17,28 +17,16 @@ copy of it with the rows shuffled (the order an export by date or by provider gi
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
-import random
-import resource
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-OUT = HERE / "out"
-sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate_claims import write  # noqa: E402  (a sibling script, found through sys.path)
+from _common import claims_file, machine, measure, report
 
 # Targets (MB of peak memory at 2M sessions).
 TARGETS = {"grouped": 500.0, "ungrouped": 500.0, "assess_frame": 1500.0}
-
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _command(path: Path, *, grouped: bool) -> int:
@@ -67,58 +55,18 @@ MEASURES = {
 }
 
 
-def _measure_here(kind: str, path: Path) -> None:
-    start = time.perf_counter()
-    result = MEASURES[kind](path)
-    seconds = time.perf_counter() - start
-    sys.stdout.write(json.dumps({"result": result, "seconds": seconds, "peak_mb": _peak_mb()}))
-
-
-def _measure(kind: str, path: Path) -> dict[str, float]:
-    done = subprocess.run(  # noqa: S603  (this script, in a fresh process)
-        [sys.executable, __file__, "--measure", kind, str(path)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    result: dict[str, float] = json.loads(done.stdout)
-    return result
-
-
-def _files(sessions: int, seed: int) -> tuple[Path, Path]:
-    grouped = OUT / f"claims-{sessions}-seed{seed}.csv"
-    if not grouped.exists():
-        write(grouped, sessions, seed)
-    shuffled = OUT / f"claims-{sessions}-seed{seed}-shuffled.csv"
-    if not shuffled.exists():
-        header, *rows = grouped.read_text(encoding="utf-8").splitlines(keepends=True)
-        random.Random(seed).shuffle(rows)
-        shuffled.write_text(header + "".join(rows), encoding="utf-8")
-    return grouped, shuffled
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Peak memory of claims files.")
     parser.add_argument("--size", type=int, default=2_000_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--measure", nargs=2, metavar=("KIND", "FILE"), help=argparse.SUPPRESS)
-    parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:
-        _measure_here(args.measure[0], Path(args.measure[1]))
+        report(MEASURES[args.measure[0]], Path(args.measure[1]))
         return 0
-    if args.prepare:
-        _files(args.size, args.seed)
-        return 0
-    # The files are written by another process: on Linux a child process starts with the
-    # peak memory of its parent as its own (``ru_maxrss`` survives fork and exec), so this
-    # process must stay small for the measures to be their own.
-    subprocess.run(  # noqa: S603  (this script, in a fresh process)
-        [sys.executable, __file__, "--prepare", "--size", str(args.size), "--seed", str(args.seed)],
-        check=True,
-    )
-    grouped, shuffled = _files(args.size, args.seed)
-    print(f"Python {platform.python_version()} on {platform.platform()}, {os.cpu_count()} CPUs")
+    grouped = claims_file(args.size, args.seed)
+    shuffled = claims_file(args.size, args.seed, shuffle=True)
+    print(machine())
     print(f"{args.size:,} sessions; one fresh process per measurement\n")
     print(f"{'measure':>14}  {'input':>9}  {'seconds':>8}  {'peak MB':>8}  {'target MB':>9}  ratio")
     for kind, path in (
@@ -127,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         ("frame read", shuffled),
         ("assess_frame", shuffled),
     ):
-        figures = _measure(kind, path)
+        figures = measure(__file__, kind, path)
         target = TARGETS.get(kind)
         shown = f"{target:9.0f}  {figures['peak_mb'] / target:5.2f}" if target else f"{'-':>9}  -"
         order = "grouped" if path == grouped else "shuffled"

@@ -10,33 +10,28 @@ that some histories run into the maxima, and a few same-day and video-first sess
 video sessions without their reason and co-consultations without their co-provider.
 
     python benchmarks/generate_claims.py --sessions 2000000 --seed 1 -o benchmarks/out/claims-2M.csv
+
+``--shuffle`` writes the rows in a random order (an export by date or by provider), holding
+a 64th of them at a time; ``--fuzz RATE`` spoils that share of the rows with odd cells
+(bad dates, unknown networks, quotes, separators and line breaks inside quoted cells,
+formulas, bytes that are not UTF-8, empty cells) and odd lines (a cell more or fewer, an
+empty line, a quote never closed), so that the engines can be compared on bad input too.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import random
+import re
 import sys
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Final
 
-COLUMNS = (
-    "patient_id",
-    "birth_date",
-    "preferential",
-    "date",
-    "network",
-    "function",
-    "setting",
-    "modality",
-    "with_context",
-    "functional_assessment",
-    "provider",
-    "unable_to_travel",
-    "co_provider",
-)
+from inami_ppl.claims import COLUMNS
+
 FIRST_DAY = dt.date(2023, 7, 1)
 LAST_DAY = dt.date(2024, 12, 31)
 SWITCH = dt.date(2024, 4, 1)  # the 2024 convention
@@ -124,22 +119,133 @@ def rows(sessions: int, seed: int) -> Iterator[list[str]]:
         yield from _patient_rows(rng, number, length)
 
 
-def write(path: Path, sessions: int, seed: int) -> None:
-    """Write the file (the parent folder is created)."""
+# Odd cells put in place of a good one by ``--fuzz``: what real files hold now and then.
+ODD_CELLS: Final = (
+    b"",  # an empty cell
+    b" ",
+    b"2024-02-30",  # no such day
+    b"31/12/2024",  # another form of date
+    b"2024-5-6",
+    b"9999-12-31",
+    b"adultes",  # no such network
+    b"Adults",
+    b"TRUE",
+    b"yes",
+    b"-1",
+    b'he said "no"',  # quotes inside a quoted cell
+    b"a,b;c\td",  # separators inside a quoted cell
+    b"two\nlines",  # a cell over two lines
+    b"three\r\nmore\nlines",
+    b"=1+1",  # formulas
+    b"+SUM(A1:A9)",
+    b"@cmd",
+    b"-2+3",
+    b"caf\xe9",  # Latin-1, not UTF-8
+    b"\xff\xfe",
+    b"\xe2\x82",  # a cut UTF-8 sequence
+    "\u00c6r\u00f8 \u20ac \U0001f600".encode(),  # UTF-8 beyond ASCII
+    b"x" * 300,
+    b"P0000001",  # another patient's id
+)
+# Whole lines put in place of a row by ``--fuzz``.
+ODD_LINES: Final = (
+    b"\n",  # an empty line
+    b",,,,\n",
+    b"only one cell\n",
+    b'"a quote never closed,2024-01-01\n',
+)
+# The ways of spoiling a row: an odd cell (any column), one cell more, one cell fewer,
+# an odd line.
+CORRUPTIONS: Final = len(ODD_CELLS) + 2 + len(ODD_LINES)
+_NEEDS_QUOTES: Final = re.compile(rb'[,"\r\n]')
+# Temporary files a shuffled file is dealt into (memory: one of them at a time).
+_BUCKETS: Final = 64
+
+
+def csv_line(cells: Sequence[bytes]) -> bytes:
+    """One CSV line, cells quoted only where they must be (as ``csv.writer`` does)."""
+    quoted = (
+        b'"' + cell.replace(b'"', b'""') + b'"' if _NEEDS_QUOTES.search(cell) else cell
+        for cell in cells
+    )
+    return b",".join(quoted) + b"\n"
+
+
+def corrupt(cells: Sequence[bytes], kind: int, column: int) -> bytes:
+    """The line of a row spoilt in the way ``kind`` (``0 <= kind < CORRUPTIONS``)."""
+    spoilt = list(cells)
+    if kind < len(ODD_CELLS):
+        spoilt[column % len(spoilt)] = ODD_CELLS[kind]
+        return csv_line(spoilt)
+    kind -= len(ODD_CELLS)
+    if kind == 0:
+        return csv_line([*spoilt, b"extra"])
+    if kind == 1:
+        return csv_line(spoilt[:-1])
+    return ODD_LINES[kind - 2]
+
+
+def _shuffled(lines: Iterable[bytes], seed: int) -> Iterator[bytes]:
+    """``lines`` (one row each) in a random order, holding a 64th of them at a time."""
+    rng = random.Random(seed)
+    buckets = [tempfile.TemporaryFile() for _ in range(_BUCKETS)]  # noqa: SIM115  (closed below)
+    try:
+        for line in lines:
+            buckets[rng.randrange(_BUCKETS)].write(line)
+        for bucket in buckets:
+            bucket.seek(0)
+            held = bucket.readlines()
+            bucket.close()
+            rng.shuffle(held)
+            yield from held
+    finally:
+        for bucket in buckets:
+            bucket.close()
+
+
+def _fuzzed(lines: Iterable[bytes], rate: float, seed: int) -> Iterator[bytes]:
+    """``lines`` with a share ``rate`` of them spoilt (see :func:`corrupt`)."""
+    rng = random.Random(seed)
+    for line in lines:
+        if rng.random() < rate:
+            cells = line.rstrip(b"\n").split(b",")
+            yield corrupt(cells, rng.randrange(CORRUPTIONS), rng.randrange(len(cells)))
+        else:
+            yield line
+
+
+def write(
+    path: Path, sessions: int, seed: int, *, shuffle: bool = False, fuzz: float = 0.0
+) -> None:
+    """Write the file (the parent folder is created).
+
+    ``shuffle``: the rows in a random order (as an export by date is); ``fuzz``: that
+    share of the rows spoilt (odd cells and lines, after the shuffle).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as stream:
-        writer = csv.writer(stream, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        writer.writerows(rows(sessions, seed))
+    lines: Iterable[bytes] = (
+        csv_line([cell.encode() for cell in row]) for row in rows(sessions, seed)
+    )
+    if shuffle:
+        lines = _shuffled(lines, seed)
+    if fuzz:
+        lines = _fuzzed(lines, fuzz, seed)
+    with path.open("wb") as stream:
+        stream.write(csv_line([name.encode() for name in COLUMNS]))
+        stream.writelines(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=2_000_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--shuffle", action="store_true", help="rows in a random order")
+    parser.add_argument(
+        "--fuzz", type=float, default=0.0, metavar="RATE", help="spoil this share of rows"
+    )
     parser.add_argument("-o", "--output", type=Path, required=True)
     args = parser.parse_args(argv)
-    write(args.output, args.sessions, args.seed)
+    write(args.output, args.sessions, args.seed, shuffle=args.shuffle, fuzz=args.fuzz)
     return 0
 
 

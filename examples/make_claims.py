@@ -19,24 +19,9 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-HEADER = (
-    "patient_id",
-    "birth_date",
-    "preferential",
-    "date",
-    "network",
-    "function",
-    "setting",
-    "modality",
-    "with_context",
-    "functional_assessment",
-    "provider",
-    "unable_to_travel",
-    "co_provider",
-    "expected",
-    "expected_share",
-    "expected_share_reason",
-)
+from inami_ppl.claims import COLUMNS
+
+HEADER = (*COLUMNS, "expected", "expected_share", "expected_share_reason")
 ADULTS = "adults"
 CHILDREN = "children_adolescents"
 ACCEPTED = "accepted"

@@ -1,0 +1,153 @@
+"""Each target of the claims engine, its measured figure, and PASS or MISS, in one run.
+
+Every measurement is a fresh process (``inami-ppl`` as a user runs it, or a benchmark
+script), measured alone with ``os.wait4``: CPU seconds (user + system), wall-clock
+seconds and peak memory (``ru_maxrss``). On the synthetic national year of
+``generate_claims.py`` (grouped by patient) and a shuffled copy:
+
+- the whole command, ``inami-ppl assess --grouped FILE -o OUT`` (start, read, check,
+  judge, write), at most 2.5 x the CPU time of a bare ``csv.DictReader`` pass over the
+  same file (a process that does only that), at each size;
+- ``--jobs 2`` at least 1.7 x faster than ``--jobs 1`` in wall-clock time, at the
+  largest size (when the command has ``--jobs``);
+- the command at least 10 x faster (CPU) than the engine that re-scans the patient's
+  accepted history for every session (``bench_claims.py``'s ``naive``), at the largest
+  size up to ``--naive-max``;
+- peak memory under 500 MB at the largest size, grouped and shuffled (spilled);
+- ``bench_growth.py`` (time per session flat in the history): its PASS and MISS lines.
+
+    python benchmarks/bench_targets.py             # 200,000 and 2,000,000 sessions
+    python benchmarks/bench_targets.py --quick     # 200,000 only
+    python benchmarks/bench_targets.py --sizes 100000 500000
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import COMMAND, HERE, OUT, Child, claims_file, machine, run
+
+CPU_RATIO = 2.5  # the command's CPU time <= 2.5 x the DictReader pass
+JOBS_SPEEDUP = 1.7  # --jobs 2 at least 1.7 x faster (wall) than --jobs 1
+NAIVE_SPEEDUP = 10.0  # at least 10 x faster (CPU) than re-scanning the history
+MEMORY_MB = 500.0  # peak memory at the largest size, grouped and shuffled
+VERDICT = {True: "PASS", False: "MISS"}
+
+
+def _line(target: str, measured: str, met: bool | None) -> None:
+    print(f"  {target:<62} {measured:<34} {'n/a' if met is None else VERDICT[met]}", flush=True)
+
+
+def _assess(path: Path, *options: str) -> Child:
+    """The command on ``path``, its output written to a file (removed after)."""
+    with tempfile.TemporaryDirectory(dir=OUT) as folder:
+        out = Path(folder) / "out.csv"
+        child = run([COMMAND, "assess", path, "-o", out, "--no-progress", *options])
+    if child.code not in (0, 1):
+        raise SystemExit(f"inami-ppl assess {path.name} {' '.join(options)}: exit {child.code}")
+    return child
+
+
+def _script(name: str, kind: str, path: Path) -> Child:
+    """``benchmarks/NAME --measure KIND FILE`` (see ``bench_claims.py``)."""
+    child = run([sys.executable, HERE / name, "--measure", kind, path])
+    if child.code != 0:
+        raise SystemExit(f"{name} --measure {kind}: exit {child.code}")
+    return child
+
+
+def _has_jobs() -> bool:
+    done = subprocess.run(  # noqa: S603  (our own command)
+        [COMMAND, "assess", "--help"], capture_output=True, text=True, check=True
+    )
+    return "--jobs" in done.stdout
+
+
+def _growth(quick: bool) -> None:
+    script = HERE / "bench_growth.py"
+    if not script.exists():
+        _line("time per session flat in the history (bench_growth.py)", "n/a: no script", None)
+        return
+    done = subprocess.run(  # noqa: S603  (a benchmark script)
+        [sys.executable, script, "--help"], capture_output=True, text=True, check=False
+    )
+    options = ["--quick"] if quick and "--quick" in done.stdout else []
+    done = subprocess.run(  # noqa: S603  (a benchmark script)
+        [sys.executable, script, *options], capture_output=True, text=True, check=False
+    )
+    relayed = [line for line in done.stdout.splitlines() if "PASS" in line or "MISS" in line]
+    for line in relayed:
+        print(f"  bench_growth.py: {line.strip()}")
+    if done.returncode != 0 or not relayed:
+        print(f"  bench_growth.py: exit {done.returncode}, {len(relayed)} PASS/MISS lines")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[200_000, 2_000_000])
+    parser.add_argument("--quick", action="store_true", help="200,000 sessions only")
+    parser.add_argument("--naive-max", type=int, default=200_000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    sizes = sorted([200_000] if args.quick else args.sizes)
+    largest = sizes[-1]
+    print(machine())
+    print("each figure: one fresh process, measured alone (os.wait4); CPU = user + system\n")
+    start = _assess(claims_file(0, args.seed), "--grouped")
+    print(f"start-up of the command (a file without rows): {start.cpu:.2f} s CPU\n")
+    print("targets:")
+    command: dict[int, Child] = {}
+    for size in sizes:
+        path = claims_file(size, args.seed)
+        floor = _script("bench_claims.py", "floor", path)
+        command[size] = _assess(path, "--grouped")
+        ratio = command[size].cpu / floor.cpu
+        _line(
+            f"command CPU <= {CPU_RATIO} x DictReader pass, {size:,} grouped",
+            f"{ratio:.2f} x ({command[size].cpu:.1f} s / {floor.cpu:.2f} s)",
+            ratio <= CPU_RATIO,
+        )
+    grouped = claims_file(largest, args.seed)
+    if _has_jobs():
+        one = _assess(grouped, "--grouped", "--jobs", "1")
+        two = _assess(grouped, "--grouped", "--jobs", "2")
+        speedup = one.wall / two.wall
+        _line(
+            f"--jobs 2 >= {JOBS_SPEEDUP} x faster than --jobs 1 (wall), {largest:,}",
+            f"{speedup:.2f} x ({one.wall:.1f} s / {two.wall:.1f} s)",
+            speedup >= JOBS_SPEEDUP,
+        )
+    else:
+        _line(f"--jobs 2 >= {JOBS_SPEEDUP} x faster than --jobs 1 (wall)", "n/a: no --jobs", None)
+    naive_size = max((size for size in sizes if size <= args.naive_max), default=None)
+    if naive_size is None:
+        _line(
+            f"{NAIVE_SPEEDUP:.0f} x faster than re-scanning the history", "n/a: --naive-max", None
+        )
+    else:
+        naive = _script("bench_claims.py", "naive", claims_file(naive_size, args.seed))
+        speedup = naive.cpu / command[naive_size].cpu
+        _line(
+            f">= {NAIVE_SPEEDUP:.0f} x faster (CPU) than re-scanning the history, {naive_size:,}",
+            f"{speedup:.2f} x ({naive.cpu:.1f} s / {command[naive_size].cpu:.1f} s)",
+            speedup >= NAIVE_SPEEDUP,
+        )
+    shuffled = _assess(claims_file(largest, args.seed, shuffle=True))
+    for order, child in (("grouped (--grouped)", command[largest]), ("shuffled", shuffled)):
+        _line(
+            f"peak memory < {MEMORY_MB:.0f} MB, {largest:,} {order}",
+            f"{child.peak_mb:.0f} MB ({child.wall:.1f} s wall)",
+            child.peak_mb < MEMORY_MB,
+        )
+    _growth(args.quick)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
