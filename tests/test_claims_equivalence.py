@@ -129,7 +129,7 @@ def test_a_file_spilled_to_temporary_files_gives_the_references_bytes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Beyond this many rows held, an ungrouped file is dealt into temporary files.
-    monkeypatch.setattr(inami_ppl.claims.judge, "_SPILL_AFTER", 200)
+    monkeypatch.setattr(inami_ppl.claims.spill, "SPILL_AFTER", 200)
     assert_same(*both(HEADER + b"".join(SHUFFLED), summary=True))
 
 
