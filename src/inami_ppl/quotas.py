@@ -53,10 +53,13 @@ def standings(kind: Kind, network: Network, rules: Compiled, tally: Tally) -> tu
     once per kind by :func:`remaining_by_kind`.
     """
     count = tally.count
-    return tuple(
-        (limit, maximum, sum(count(raw) for raw in raws))
-        for limit, maximum, raws in rules.limits_for[(kind, network)]
-    )
+    out = []
+    for limit, maximum, raws in rules.limits_for[(kind, network)]:
+        used = 0
+        for raw in raws:
+            used += count(raw)
+        out.append((limit, maximum, used))
+    return tuple(out)
 
 
 def check_maxima(ctx: Context) -> Reason | None:
@@ -66,6 +69,8 @@ def check_maxima(ctx: Context) -> Reason | None:
     table order) is reported, with the date a session frees up. The context's
     ``standing`` is :func:`standings` for the session.
     """
+    if all(used < maximum for _, maximum, used in ctx.standing):
+        return None  # the common case: room under every maximum
     tally, session = ctx.tally, ctx.session
     limits = ctx.rules.limits_for[(session.kind, session.network)]
     for (limit, maximum, used), (_, _, raws) in zip(ctx.standing, limits, strict=True):

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Final, NamedTuple, cast
 
@@ -129,12 +128,15 @@ class Lane:
         self._shapes: dict[object, _Shape] = {}
         self._co_providers: dict[str, str] = {}
         self._tails: dict[object, tuple[str, str, Assessment]] = {}
-        # A plain line is echoed as it is when nothing in it needs quotes or a
-        # neutralised formula in the output's delimiter.
-        others = "".join(ch for ch in ',;\t"' if ch != delimiter)
-        sep = re.escape(delimiter)
-        self._unsafe = re.compile(rf"[{re.escape(others)}]|(?:^|{sep}) *[=+\-@]").search
+        # A plain line is echoed as it is when no cell needs quotes in the output
+        # (a separator, a quote) or starts like a formula (checked with the
+        # delimiter put first, so that every cell follows one).
+        self._unsafe = (
+            *(ch for ch in ',;\t"' if ch != delimiter),
+            *(delimiter + ch for ch in "=+-@"),
+        )
         self._same = delimiter == self.delimiter
+        self._in = delimiter
 
     # ---------------------------------------------------------------- reading
 
@@ -238,12 +240,10 @@ class Lane:
     def _echo(self, item: _Good) -> str:
         """The input cells as the output repeats them."""
         cells, plain = item.cells, item.plain
-        if (
-            plain is not None
-            and self._unsafe(plain) is None
-            and (plain.isascii() or not has_surrogates(plain))
-        ):
-            return plain if self._same else self.delimiter.join(cells)
+        if plain is not None and (plain.isascii() or not has_surrogates(plain)):
+            line = self._in + plain
+            if not any(mark in line for mark in self._unsafe):
+                return plain if self._same else self.delimiter.join(cells)
         record = self._record(cells)
         return self.delimiter.join(quoted_cells(echo_cells(record, self.columns), self.delimiter))
 
