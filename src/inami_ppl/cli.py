@@ -225,7 +225,8 @@ def _assess(args: argparse.Namespace) -> int:
     rules = amended(default_rules(), args.rules)
     stream = open_input(args)
     output = Output(args.output)
-    counter = TotalsCounter()
+    # Totals are kept for --summary only.
+    counter = TotalsCounter() if args.summary else None
     try:
         output.check(stream)
         delimiter = _DELIMITERS.get(args.delimiter or "")
@@ -267,9 +268,8 @@ def _assess(args: argparse.Namespace) -> int:
         except InamiPplError as error:
             raise UsageError(str(error)) from None
         output.open()
-        invalid, stopped = _write(lines, output, columns, out_format, args)
-        totals = counter.totals()
-        progress.done(totals.sessions + totals.invalid)
+        written, invalid, stopped = _write(lines, output, columns, out_format, args)
+        progress.done(written)
         if stopped and output.name is not None:
             warn(f"no output file written: {output.shown} is left as it was")
         else:
@@ -277,8 +277,8 @@ def _assess(args: argparse.Namespace) -> int:
     finally:
         output.release()
         release(stream, name)
-    if args.summary:
-        _print_summary(totals)
+    if counter is not None:
+        _print_summary(counter.totals())
     return EXIT_INVALID_ROWS if invalid else EXIT_OK
 
 
@@ -289,7 +289,7 @@ def _csv_form(args: argparse.Namespace) -> tuple[str, str, str]:
 
 def _claim_lines(
     claims: Iterator[Claim],
-    counter: TotalsCounter,
+    counter: TotalsCounter | None,
     columns: Sequence[str],
     out_format: Format,
     args: argparse.Namespace,
@@ -297,7 +297,8 @@ def _claim_lines(
     """Each claim's output line and error, counted as it goes."""
     delimiter, end, decimal = _csv_form(args)
     for claim in claims:
-        counter.add(claim)
+        if counter is not None:
+            counter.add(claim)
         if out_format == "csv":
             cells = claim_cells(claim, columns, lang=args.lang, decimal=decimal)
             yield csv_line(cells, delimiter, end), claim.error
@@ -311,9 +312,9 @@ def _write(
     columns: Sequence[str],
     out_format: Format,
     args: argparse.Namespace,
-) -> tuple[int, bool]:
-    """Write each line as it comes; report malformed rows; return their count, and a stop."""
-    invalid = 0
+) -> tuple[int, int, bool]:
+    """Write each line as it comes; report malformed rows; count the rows, the malformed, a stop."""
+    written = invalid = 0
     hint = args.encoding == "utf-8-sig"
     if out_format == "csv":
         delimiter, end, _ = _csv_form(args)
@@ -329,10 +330,11 @@ def _write(
                     hint = False
                     warn("hint: the file is not UTF-8; if Excel saved it, try --encoding cp1252")
             output.write(text)
+            written += 1
     except InvalidRowError as error:
         warn(f"{error} (stopped: --strict)")
-        return invalid + 1, True
-    return invalid, False
+        return written, invalid + 1, True
+    return written, invalid, False
 
 
 def _print_summary(totals: Totals) -> None:
