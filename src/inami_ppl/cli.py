@@ -23,11 +23,13 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
+import tempfile
+from collections.abc import Sequence
 from types import FrameType
 from typing import Final
 
-from inami_ppl import __version__, _streams
+from inami_ppl import __version__, _jobs, _streams
+from inami_ppl._jobs import Done, Settings, assess_part
 from inami_ppl._report_command import report, report_options
 from inami_ppl._rules_command import amended, rules, rules_option, rules_options
 from inami_ppl._streams import (
@@ -35,6 +37,7 @@ from inami_ppl._streams import (
     Progress,
     StopError,
     UsageError,
+    WriteError,
     is_terminal,
     open_input,
     quiet_stdout,
@@ -42,20 +45,17 @@ from inami_ppl._streams import (
     say,
     warn,
 )
-from inami_ppl.analytics import Totals, TotalsCounter
+from inami_ppl.analytics import Totals
 from inami_ppl.claims import (
     ISO_DATE,
-    Claim,
     ClaimsFileError,
     Format,
-    InvalidRowError,
-    assess_rows,
+    RowError,
     guess_format,
     read_csv,
     read_jsonl,
 )
 from inami_ppl.claims.readers import watch
-from inami_ppl.claims.writers import claim_cells, csv_line, jsonl_line, output_header
 from inami_ppl.errors import InamiPplError
 from inami_ppl.messages import LANGUAGES
 from inami_ppl.rulesets import default_rules
@@ -153,12 +153,30 @@ def _assess_options(commands: argparse._SubParsersAction[argparse.ArgumentParser
         help="the rows of each patient stand together: stream with the least memory",
     )
     assess.add_argument(
+        "--jobs",
+        type=_jobs_count,
+        metavar="N",
+        help="judge a grouped CSV file in N processes at once (default: one for each core; "
+        "1: in this process); the output, messages and totals are the same whatever N",
+    )
+    assess.add_argument(
         "--accept-unconfirmed",
         action="store_true",
         help="apply the last rules to sessions after the period the rules cover",
     )
     assess.add_argument("--no-progress", action="store_true", help="never show the progress line")
     rules_option(assess)
+
+
+def _jobs_count(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if count < 1:
+        expected = "a number of processes (1 or more)"
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
+    return count
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:
@@ -228,23 +246,35 @@ def _assess(args: argparse.Namespace) -> int:
                 columns, rows = read_csv(stream, delimiter=_DELIMITERS.get(args.delimiter or ""))
         except ClaimsFileError as error:
             raise UsageError(f"{name}: line 1: {error}") from None
-        stderr = sys.stderr
-        progress = Progress(stderr, enabled=not args.no_progress and is_terminal(stderr))
+        settings = Settings(
+            columns=columns,
+            out_format=out_format,
+            lang=args.lang,
+            excel=args.excel,
+            grouped=args.grouped,
+            strict=args.strict,
+            accept_unconfirmed=args.accept_unconfirmed,
+            date_format=args.date_format,
+            rules=rules if args.rules else None,
+        )
         try:
-            claims = assess_rows(
-                watch(rows, stream, progress),
-                grouped=args.grouped,
-                strict=args.strict,
-                rules=rules,
-                accept_unconfirmed=args.accept_unconfirmed,
-                date_format=args.date_format,
-            )
+            settings.claims(())  # check the settings before anything is written
         except InamiPplError as error:
             raise UsageError(str(error)) from None
+        stderr = sys.stderr
+        progress = Progress(stderr, enabled=not args.no_progress and is_terminal(stderr))
         output.open()
-        totals, invalid, stopped = _write(claims, output, columns, out_format, args)
+        reporter = _Reporter(hint=args.encoding == "utf-8-sig")
+        done = _in_parts(args, in_format, settings, output, reporter)
+        if done is None:
+            output.write(settings.header())
+            rows = watch(rows, stream, progress)
+            done = assess_part(rows, settings, output.write, reporter.row)
+        if done.stopped is not None:
+            warn(done.stopped)
+        totals = done.counter.totals()
         progress.done(totals.sessions + totals.invalid)
-        if stopped and output.name is not None:
+        if done.stopped is not None and output.name is not None:
             warn(f"no output file written: {output.shown} is left as it was")
         else:
             output.commit()
@@ -253,51 +283,55 @@ def _assess(args: argparse.Namespace) -> int:
         release(stream, name)
     if args.summary:
         _print_summary(totals)
-    return EXIT_INVALID_ROWS if invalid else EXIT_OK
+    return EXIT_INVALID_ROWS if done.invalid else EXIT_OK
 
 
-def _write(
-    claims: Iterator[Claim],
-    output: Output,
-    columns: Sequence[str],
-    out_format: Format,
+class _Reporter:
+    """Reports malformed rows on standard error, with a hint at the first one not in UTF-8."""
+
+    def __init__(self, *, hint: bool) -> None:
+        self.hint = hint
+
+    def __call__(self, message: str, not_utf8: bool) -> None:
+        warn(message)
+        if self.hint and not_utf8:
+            self.hint = False
+            warn("hint: the file is not UTF-8; if Excel saved it, try --encoding cp1252")
+
+    def row(self, error: RowError) -> None:
+        self(error.message, error.expected == "valid UTF-8 text")
+
+
+def _in_parts(
     args: argparse.Namespace,
-) -> tuple[Totals, int, bool]:
-    """Write each claim as it comes; report malformed rows; return the totals."""
-    counter = TotalsCounter()
-    invalid = 0
-    hint = args.encoding == "utf-8-sig"
-    delimiter, end, decimal = (";", "\r\n", ",") if args.excel else (",", "\n", ".")
-    line: Callable[[Claim], str]
-    if out_format == "csv":
-        if args.excel:
-            output.write("\ufeff")
-        output.write(csv_line(output_header(columns), delimiter, end))
-
-        def line(claim: Claim) -> str:
-            cells = claim_cells(claim, columns, lang=args.lang, decimal=decimal)
-            return csv_line(cells, delimiter, end)
-
-    else:
-
-        def line(claim: Claim) -> str:
-            return jsonl_line(claim, lang=args.lang)
-
+    in_format: Format,
+    settings: Settings,
+    output: Output,
+    reporter: _Reporter,
+) -> Done | None:
+    """Judge a grouped file in parts, in several processes; ``None`` to run in this one."""
+    jobs: int = args.jobs or _jobs.cores()
+    if jobs < 2 or not args.grouped or args.file == "-" or in_format != "csv":
+        return None
+    delimiter = _DELIMITERS.get(args.delimiter or "")
+    planned = _jobs.plan(args.file, args.encoding, delimiter, settings.columns, jobs)
+    if planned is None:
+        return None
+    folder = str(output.temp.parent) if output.temp else tempfile.gettempdir()
     try:
-        for claim in claims:
-            counter.add(claim)
-            error = claim.error
-            if error is not None:
-                invalid += 1
-                warn(error.message)
-                if hint and error.expected == "valid UTF-8 text":
-                    hint = False
-                    warn("hint: the file is not UTF-8; if Excel saved it, try --encoding cp1252")
-            output.write(line(claim))
-    except InvalidRowError as error:
-        warn(f"{error} (stopped: --strict)")
-        return counter.totals(), invalid + 1, True
-    return counter.totals(), invalid, False
+        with _jobs.parts_judged(*planned, settings, folder) as judged:
+            if judged is None:
+                return None
+            output.write(settings.header())
+            for task, _ in judged:
+                for message, not_utf8 in _jobs.messages(task):
+                    reporter(message, not_utf8)
+                for chunk in _jobs.output_chunks(task):
+                    output.write(chunk)
+            counter, invalid = _jobs.merged(judged)
+            return Done(counter, invalid, None)
+    except _jobs.PartError as error:
+        raise WriteError(f"cannot write {output.shown}: {error}") from None
 
 
 def _print_summary(totals: Totals) -> None:

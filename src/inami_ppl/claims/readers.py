@@ -153,20 +153,28 @@ def _lines(start: int, end: int, expected: str) -> Iterator[NumberedRow]:
         yield line, RowError(line=line, field="row", expected=where)
 
 
-def _csv_rows(reader: Any, columns: tuple[str, ...], delimiter: str) -> Iterator[NumberedRow]:  # noqa: ANN401  (csv's reader type is private)
+def _csv_rows(
+    reader: Any,  # noqa: ANN401  (csv's reader type is private)
+    columns: tuple[str, ...],
+    delimiter: str,
+    *,
+    first_line: int = 2,
+) -> Iterator[NumberedRow]:
+    """The rows of ``reader``, whose first line is line ``first_line`` of the file."""
     width = len(columns)
+    last = first_line - 1  # the line before the reader's first
     while True:
         # A quoted cell may run over several lines: a row is numbered by its first line.
-        # The header was read before the reader started: its lines count from 2.
-        line = reader.line_num + 2
+        # The header was read before the reader started: by default its lines count from 2.
+        line = reader.line_num + first_line
         try:
             cells = next(reader)
         except StopIteration:
             return
         except csv.Error:
-            yield from _lines(line, reader.line_num + 1, "a well-formed CSV row")
+            yield from _lines(line, reader.line_num + last, "a well-formed CSV row")
             continue
-        end = reader.line_num + 1
+        end = reader.line_num + last
         if end > line and _swallowed(cells, delimiter):
             yield from _lines(line, end, "a closing quote before the end of the row")
             continue
