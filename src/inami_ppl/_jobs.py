@@ -22,29 +22,28 @@ import csv
 import io
 import json
 import mmap
-import multiprocessing
 import os
 import pickle
 import signal
 import stat
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Final, Literal
+from typing import IO, TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
 from inami_ppl.analytics import TotalsCounter
 from inami_ppl.claims.judge import assess_rows
-from inami_ppl.claims.readers import _csv_rows, _delimiter_of
-from inami_ppl.claims.schema import Claim, InvalidRowError, NumberedRow, RowError
+from inami_ppl.claims.readers import _csv_rows, _delimiter_of, read_csv, watch
+from inami_ppl.claims.schema import Claim, InvalidRowError, NumberedRow, ReadProgress, RowError
 from inami_ppl.claims.writers import claim_cells, csv_line, jsonl_line, output_header
 from inami_ppl.errors import InamiPplError
 from inami_ppl.rulesets import Rules
 
 if TYPE_CHECKING:
-    from multiprocessing.connection import Connection
-
     from _typeshed import WriteableBuffer
 
 __all__ = [
@@ -69,6 +68,8 @@ _SEARCH_LINES: Final = 1000
 # Encodings in which a line break, a quote and the delimiters are the ASCII bytes alone.
 _ASCII_SAFE: Final = ("utf-8", "utf-8-sig", "ascii", "iso8859-", "cp125", "latin")
 _NOT_UTF8: Final = "valid UTF-8 text"
+# Claims are passed back from a part in pickled lists of this many.
+_BATCH: Final = 1000
 
 Emit = Callable[[Claim], object]
 Report = Callable[[RowError], object]
@@ -405,24 +406,30 @@ def run_task(task: Task) -> Judged:
 
         if task.claims:
             with Path(task.out).open("wb") as binary:
-                done = judge(
-                    rows,
-                    task.settings,
-                    lambda claim: pickle.dump(claim, binary),
-                    report,
-                    patients=patients,
-                )
+                batch: list[Claim] = []
+
+                def emit(claim: Claim) -> None:
+                    batch.append(claim)
+                    if len(batch) == _BATCH:
+                        pickle.dump(batch, binary)
+                        batch.clear()
+
+                done = judge(rows, task.settings, emit, report, patients=patients)
+                pickle.dump(batch, binary)
         else:
             with Path(task.out).open("w", encoding="utf-8", newline="") as out:
                 done = assess_part(rows, task.settings, out.write, report, patients=patients)
     return Judged(reader.whole, done)
 
 
-def _work(send: Connection, task: Task) -> None:  # pragma: no cover - in another process
-    """A process's work: judge its part, send back the outcome (or what went wrong)."""
+def serve() -> None:
+    """Judge the part of a pickled :class:`Task` read on standard input.
+
+    The pickled outcome is written on standard output.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the caller stops its processes itself
-    send.send(_outcome(task))
-    send.close()
+    task = pickle.loads(sys.stdin.buffer.read())  # noqa: S301  (sent by the caller)
+    sys.stdout.buffer.write(pickle.dumps(_outcome(task)))
 
 
 def _outcome(task: Task) -> tuple[str, object]:
@@ -439,19 +446,41 @@ class PartError(InamiPplError):
     """A part of a file could not be judged: its process failed or died."""
 
 
-def _receive(process: multiprocessing.process.BaseProcess, conn: Connection) -> Judged:
-    try:
-        status, value = conn.recv()
-    except EOFError:
-        process.join()
-        raise PartError(f"a process stopped (exit code {process.exitcode})") from None
-    finally:
-        conn.close()
+def _start(task: Task) -> subprocess.Popen[bytes]:
+    """A process of this Python judging ``task`` (it finds this package where it is here)."""
+    home = str(Path(__file__).resolve().parent.parent)
+    path = os.environ.get("PYTHONPATH")
+    env = {**os.environ, "PYTHONPATH": home + (os.pathsep + path if path else "")}
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from inami_ppl._jobs import serve; serve()"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,  # a message there could show a cell of the file
+        env=env,
+    )
+    assert process.stdin is not None  # noqa: S101  (a pipe was asked for)
+    process.stdin.write(pickle.dumps(task))
+    process.stdin.close()
+    return process
+
+
+def _outcome_of(outcome: tuple[str, object]) -> Judged:
+    status, value = outcome
     if status != "ok":
         raise PartError(str(value))
-    process.join()
-    assert isinstance(value, Judged)  # noqa: S101  (sent by _outcome)
+    assert isinstance(value, Judged)  # noqa: S101  (made by _outcome)
     return value
+
+
+def _receive(process: subprocess.Popen[bytes]) -> Judged:
+    assert process.stdout is not None  # noqa: S101  (a pipe was asked for)
+    data = process.stdout.read()
+    process.wait()
+    try:
+        outcome = pickle.loads(data)  # noqa: S301  (written by this run's process)
+    except (EOFError, pickle.UnpicklingError):
+        raise PartError(f"a process stopped (exit code {process.returncode})") from None
+    return _outcome_of(outcome)
 
 
 @contextlib.contextmanager
@@ -461,37 +490,29 @@ def parts_judged(
     """Judge each part (the first here, the others in processes); remove the files after.
 
     Gives the tasks with their outcomes, in the input order, or ``None`` when the parts
-    cannot stand for a run in one process (see the module).
+    cannot stand for a run in one process (see the module). The processes are fresh
+    interpreters (nothing is forked), stopped when the caller is interrupted.
 
     Raises:
         PartError: a part could not be judged.
 
     """
-    context = multiprocessing.get_context("spawn")
     tasks: list[Task] = []
-    running: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
-    process: multiprocessing.process.BaseProcess
+    running: list[subprocess.Popen[bytes]] = []
     try:
         for part in parts:
             out = _temp(folder, ".out")
             tasks.append(Task(source, part, settings, out, _temp(folder, ".err"), claims))
-        for task in tasks[1:]:
-            receive, send = context.Pipe(duplex=False)
-            process = context.Process(target=_work, args=(send, task), daemon=True)
-            process.start()
-            send.close()
-            running.append((process, receive))
-        outcomes = [_outcome(tasks[0])]
-        if outcomes[0][0] != "ok":
-            raise PartError(str(outcomes[0][1]))
-        judged = [outcomes[0][1]] + [_receive(process, conn) for process, conn in running]
-        yield _checked(tasks, judged)  # type: ignore[arg-type]
+        running.extend(_start(task) for task in tasks[1:])
+        first = _outcome_of(_outcome(tasks[0]))
+        yield _checked(tasks, [first, *map(_receive, running)])
     finally:
-        for process, conn in running:
-            conn.close()
-            if process.is_alive():
+        for process in running:
+            if process.poll() is None:
                 process.terminate()
-            process.join()
+            process.wait()
+            if process.stdout is not None:
+                process.stdout.close()
         for task in tasks:
             Path(task.out).unlink(missing_ok=True)
             Path(task.errors).unlink(missing_ok=True)
@@ -541,10 +562,42 @@ def output_chunks(task: Task, size: int = 1 << 20) -> Iterator[str]:
 def claims_of(task: Task) -> Iterator[Claim]:
     """The claims a part wrote (``claims=True``)."""
     with Path(task.out).open("rb") as stream:
-        unpickler = pickle.Unpickler(stream)  # noqa: S301  (written by this run's parts)
         while True:
             try:
-                claim = unpickler.load()
+                batch: list[Claim] = pickle.load(stream)  # noqa: S301  (this run's own file)
             except EOFError:
                 return
-            yield claim
+            yield from batch
+
+
+def claims_in_parts(
+    stream: IO[str],
+    path: str,
+    *,
+    encoding: str,
+    delimiter: str | None,
+    progress: Callable[[ReadProgress], object] | None,
+    options: dict[str, Any],
+    jobs: int,
+) -> Iterator[Claim]:
+    """The claims of a grouped CSV file (open as ``stream``), judged in ``jobs`` processes."""
+    columns, rows = read_csv(stream, delimiter=delimiter)
+    settings = Settings(columns=columns, **options)
+    settings.claims(())  # a bad setting is reported before any process starts
+    planned = plan(path, encoding, delimiter, columns, jobs)
+    if planned is not None:
+        folder = tempfile.gettempdir()
+        with parts_judged(*planned, settings, folder, claims=True) as judged:
+            if judged is not None:
+                count = 0
+                for task, _ in judged:
+                    for claim in claims_of(task):
+                        count += 1
+                        yield claim
+                if progress is not None:
+                    size = Path(path).stat().st_size
+                    progress(ReadProgress(rows=count, bytes_read=size, total_bytes=size))
+                return
+    if progress is not None:
+        rows = watch(rows, stream, progress)
+    yield from settings.claims(rows)

@@ -292,6 +292,7 @@ def assess_file(
     delimiter: str | None = None,
     date_format: str = ISO_DATE,
     progress: Callable[[ReadProgress], object] | None = None,
+    jobs: int = 1,
 ) -> Iterator[Claim]:
     """Assess a claims file (a path or an open text file), CSV or JSON lines.
 
@@ -302,6 +303,10 @@ def assess_file(
     ``progress``, when given, is called with a :class:`ReadProgress` every thousand
     rows read or so, and once at the end.
 
+    ``jobs`` above 1 judges a grouped CSV file given by its path in that many processes
+    at once (the claims are the same; they come once every part is judged, and
+    ``progress`` is called at the end only); other files are judged in this process.
+
     Raises:
         ClaimsFileError: the CSV header is missing or wrong (when iteration starts).
         InvalidRowError: in strict mode, the first malformed row.
@@ -309,6 +314,9 @@ def assess_file(
     """
     if progress is not None and not callable(progress):
         raise InvalidInputError("progress", type(progress).__name__, "a callable or None")
+    count: object = jobs
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise InvalidInputError("jobs", jobs, "a number of processes (1 or more)")
     options: dict[str, Any] = {
         "grouped": grouped,
         "strict": strict,
@@ -329,6 +337,19 @@ def assess_file(
             raise InvalidInputError("encoding", encoding, "a known text encoding") from None
         with stream:
             kind = format or guess_format(os.fspath(source))
+            if jobs > 1 and grouped and kind == "csv":
+                from inami_ppl import _jobs  # noqa: PLC0415  (it reads files with this module)
+
+                yield from _jobs.claims_in_parts(
+                    stream,
+                    os.fspath(source),
+                    encoding=encoding,
+                    delimiter=delimiter,
+                    progress=progress,
+                    options=options,
+                    jobs=jobs,
+                )
+                return
             yield from _assess_stream(stream, kind, delimiter, progress, options)
     elif not callable(getattr(source, "read", None)):
         raise ClaimsFileError("file", type(source).__name__, "a path or an open text file")
