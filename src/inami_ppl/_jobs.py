@@ -274,7 +274,7 @@ def _cut_near(data: mmap.mmap, target: int, source: Source) -> int | None:
     """The start of a line at or after ``target`` where the patient changes, if one is near."""
     index = source.columns.index("patient_id")
     width = len(source.columns)
-    start = data.find(b"\n", target) + 1
+    start = data.find(b"\n", target - 1) + 1  # ``target`` itself when a line starts there
     if not start:
         return None
     before = _patient(data[data.rfind(b"\n", 0, start - 1) + 1 : start], source, index, width)
@@ -474,7 +474,8 @@ def _outcome_of(outcome: tuple[str, object]) -> Judged:
 
 def _receive(process: subprocess.Popen[bytes]) -> Judged:
     assert process.stdout is not None  # noqa: S101  (a pipe was asked for)
-    data = process.stdout.read()
+    with process.stdout:
+        data = process.stdout.read()
     process.wait()
     try:
         outcome = pickle.loads(data)  # noqa: S301  (written by this run's process)
@@ -511,7 +512,7 @@ def parts_judged(
             if process.poll() is None:
                 process.terminate()
             process.wait()
-            if process.stdout is not None:
+            if process.stdout is not None:  # not received: stopped early
                 process.stdout.close()
         for task in tasks:
             Path(task.out).unlink(missing_ok=True)
