@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import mmap
 import os
 import signal
 import subprocess
@@ -21,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from inami_ppl import _jobs, cli
+from inami_ppl import _cuts, _jobs, _pipeline, cli
 from inami_ppl.claims import assess_file
 from inami_ppl.errors import InvalidInputError
 
@@ -47,7 +48,7 @@ class _Here:
 def parts_here(min_bytes: int = 0) -> Iterator[None]:
     """Cut any file, and judge every part in this process."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_jobs, "MIN_PART_BYTES", min_bytes)
+        patch.setattr(_cuts, "MIN_PART_BYTES", min_bytes)
         patch.setattr(_jobs, "_start", _Here)
         patch.setattr(_jobs, "_receive", lambda here: _jobs._outcome_of(_jobs._outcome(here.task)))
         yield
@@ -130,7 +131,7 @@ def test_a_cut_is_made_where_the_patient_changes_with_lines_numbered_from_the_fi
 ) -> None:
     path = _file(tmp_path, *[row for n in range(6) for row in _patient(n)])
     with parts_here():
-        planned = _jobs.plan(str(path), "utf-8-sig", None, tuple(HEADER.split(",")), 3)
+        planned = _cuts.plan(str(path), "utf-8-sig", None, tuple(HEADER.split(",")), 3)
     assert planned is not None
     _, parts = planned
     assert [part.first_line for part in parts] == [2, 8, 14]
@@ -146,13 +147,13 @@ def test_a_part_that_ends_inside_a_quoted_cell_sends_the_file_to_one_process(
     inside = '"start\n' + "\n".join(looks) + '\nend"'
     path = _file(tmp_path, *_patient(1), *_patient(2, 1, inside), *_patient(3))
     data = path.read_bytes()
-    source = _jobs.Source(str(path), "utf-8", ",", tuple(HEADER.split(",")))
+    source = _cuts.Source(str(path), "utf-8", ",", tuple(HEADER.split(",")))
     cut = data.index(b"p9,")
-    parts = [_jobs.Part(data.index(b"p1,"), cut, 2), _jobs.Part(cut, None, 8)]
+    parts = [_cuts.Part(data.index(b"p1,"), cut, 2), _cuts.Part(cut, None, 8)]
     with (
         parts_here(),
         _jobs.parts_judged(
-            source, parts, _jobs.Settings(columns=source.columns), str(tmp_path)
+            source, parts, _pipeline.Settings(columns=source.columns), str(tmp_path)
         ) as judged,
     ):
         assert judged is None
@@ -188,27 +189,64 @@ def test_strict_stops_at_the_row_where_one_process_stops(
 def test_files_that_are_not_cut_are_judged_in_one_process(tmp_path: Path) -> None:
     path = _file(tmp_path, *_patient(1), *_patient(2))
     columns = tuple(HEADER.split(","))
-    assert _jobs.plan(str(path), "utf-8", None, columns, 2) is None  # too small to pay
+    assert _cuts.plan(str(path), "utf-8", None, columns, 2) is None  # too small to pay
     with parts_here():
-        assert _jobs.plan(str(path), "utf-8", None, columns, 1) is None
-        assert _jobs.plan(str(path), "utf-16", None, columns, 2) is None
-        assert _jobs.plan(str(tmp_path / "gone.csv"), "utf-8", None, columns, 2) is None
-        assert _jobs.plan(str(tmp_path), "utf-8", None, columns, 2) is None  # a folder
+        assert _cuts.plan(str(path), "utf-8", None, columns, 1) is None
+        assert _cuts.plan(str(path), "utf-16", None, columns, 2) is None
+        assert _cuts.plan(str(tmp_path / "gone.csv"), "utf-8", None, columns, 2) is None
+        assert _cuts.plan(str(tmp_path), "utf-8", None, columns, 2) is None  # a folder
         one = _file(tmp_path, *_patient(1, 9), name="one-patient.csv")
-        assert _jobs.plan(str(one), "utf-8", None, columns, 2) is None  # no patient change
+        assert _cuts.plan(str(one), "utf-8", None, columns, 2) is None  # no patient change
         old_mac = tmp_path / "cr.csv"
         old_mac.write_bytes("\r".join([HEADER, *_patient(1), *_patient(2)]).encode())
-        assert _jobs.plan(str(old_mac), "utf-8", None, columns, 2) is None
+        assert _cuts.plan(str(old_mac), "utf-8", None, columns, 2) is None
         last = tmp_path / "last.csv"  # the patient changes on the last line, without its end
         last.write_text("\n".join([HEADER, *_patient(1, 9), *_patient(2, 1)]), encoding="utf-8")
-        assert _jobs.plan(str(last), "utf-8", None, columns, 2) is None
+        assert _cuts.plan(str(last), "utf-8", None, columns, 2) is None
+        long = tmp_path / "long.csv"  # no line starts after the place of the cut
+        long.write_text("\n".join([HEADER, *_patient(1, 1), "p2," + "x" * 900]), encoding="utf-8")
+        assert _cuts.plan(str(long), "utf-8", None, columns, 2) is None
+
+
+def test_a_cut_is_looked_for_near_its_place_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _file(tmp_path, *_patient(1, 9), *_patient(2, 9))
+    columns = tuple(HEADER.split(","))
+    with parts_here():
+        assert _cuts.plan(str(path), "utf-8", None, columns, 3) is not None
+        monkeypatch.setattr(_cuts, "_SEARCH_LINES", 1)  # thirds: in the middle of a patient
+        assert _cuts.plan(str(path), "utf-8", None, columns, 3) is None
+
+
+def test_lines_are_counted_as_a_text_reader_counts_them() -> None:
+    text = b"a\r\nb\rc\nd\r\n\r\ne\n"
+    with tempfile.TemporaryFile() as raw:
+        raw.write(text)
+        raw.flush()
+        with mmap.mmap(raw.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            expected = len(io.StringIO(text.decode(), newline="").readlines())
+            for block in (1, 2, 3, 4, 100):
+                assert expected == _cuts._count_lines(data, 0, len(text), block)
+
+
+def test_bytes_that_are_not_utf8_are_reported_with_one_hint_whatever_the_parts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [row for n in range(6) for row in _patient(n, 2)]
+    path = tmp_path / "latin.csv"
+    path.write_bytes("\n".join([HEADER, *rows]).encode().replace(b"p3,", b"p\xe93,") + b"\n")
+    with parts_here():
+        one = assess(path, 1, capture=capsys)
+        assert one == assess(path, 3, capture=capsys)
+    assert 1 == one[2].count("hint: the file is not UTF-8")
 
 
 def test_standard_input_and_json_lines_run_in_one_process(
     tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     text = "\n".join([HEADER, *_patient(1), *_patient(2)]) + "\n"
-    monkeypatch.setattr(_jobs, "MIN_PART_BYTES", 0)
+    monkeypatch.setattr(_cuts, "MIN_PART_BYTES", 0)
     monkeypatch.setattr(_jobs, "_start", None)  # starting a process would fail
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
     assert 0 == cli.main(["assess", "-", "--grouped", "--jobs", "3"])
@@ -249,12 +287,12 @@ def test_parts_in_processes_give_the_bytes_of_one_process(
     bad = f"p5,{_ADULT},2024-02-30,adults,support,individual,"
     rows = [row for n in range(12) for row in _patient(n, 2, note if n == 4 else "")]
     path = _file(tmp_path, *rows[:10], bad, *rows[10:])
-    monkeypatch.setattr(_jobs, "MIN_PART_BYTES", 0)
+    monkeypatch.setattr(_cuts, "MIN_PART_BYTES", 0)
     one = assess(path, 1, "--summary", capture=capsys)
     assert one == assess(path, 3, "--summary", capture=capsys)
     assert 1 == one[0]
     assert "line 14: date" in one[2]  # after two cells over two lines
-    planned = _jobs.plan(str(path), "utf-8", None, tuple(HEADER.split(",")), 3)
+    planned = _cuts.plan(str(path), "utf-8", None, tuple(HEADER.split(",")), 3)
     assert planned is not None
     assert 3 == len(planned[1])
 
@@ -263,23 +301,31 @@ def test_assess_file_in_parts_gives_the_claims_of_one_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = _file(tmp_path, *[row for n in range(8) for row in _patient(n)])
-    monkeypatch.setattr(_jobs, "MIN_PART_BYTES", 0)
+    monkeypatch.setattr(_cuts, "MIN_PART_BYTES", 0)
     seen: list[int] = []
     claims = list(assess_file(path, grouped=True, jobs=2, progress=lambda p: seen.append(p.rows)))
     assert claims == list(assess_file(path, grouped=True))
     assert [24] == seen
     assert claims == list(assess_file(path, grouped=True, jobs=2, delimiter=","))
     with parts_here():
+        monkeypatch.setattr(_jobs, "_BATCH", 2)
         assert claims == list(assess_file(path, grouped=True, jobs=3))
         alone = _file(tmp_path, *_patient(1), name="alone.csv")
-        assert list(assess_file(alone, grouped=True, jobs=2, progress=seen.append))
+        assert list(
+            assess_file(alone, grouped=True, jobs=2, progress=lambda p: seen.append(p.rows))
+        )
+        assert 3 == seen[-1]
+        split = _file(tmp_path, *_patient(1), *_patient(2), *_patient(1), name="split.csv")
+        assert list(assess_file(split, grouped=True)) == list(
+            assess_file(split, grouped=True, jobs=3)
+        )
 
 
 def test_a_part_that_fails_fails_the_run_with_no_output(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = _file(tmp_path, *[row for n in range(6) for row in _patient(n)])
-    monkeypatch.setattr(_jobs, "MIN_PART_BYTES", 0)
+    monkeypatch.setattr(_cuts, "MIN_PART_BYTES", 0)
     made: list[str] = []
     temp = _jobs._temp
 
@@ -299,9 +345,7 @@ def test_a_part_that_fails_fails_the_run_with_no_output(
 
 
 def test_a_process_that_dies_is_reported_with_its_exit_code() -> None:
-    died = subprocess.Popen(
-        [sys.executable, "-c", "raise SystemExit(7)"], stdout=subprocess.PIPE
-    )
+    died = subprocess.Popen([sys.executable, "-c", "raise SystemExit(7)"], stdout=subprocess.PIPE)
     with pytest.raises(_jobs.PartError, match="exit code 7"):
         _jobs._receive(died)
     assert ("failed", "AttributeError") == _jobs._outcome(None)  # type: ignore[arg-type]
@@ -312,7 +356,7 @@ def test_sigterm_stops_the_parts_and_leaves_no_file(tmp_path: Path) -> None:
     path = _file(tmp_path, *rows)
     out = tmp_path / "out.csv"
     script = (
-        "import sys; from inami_ppl import _jobs, cli; _jobs.MIN_PART_BYTES = 0; "
+        "import sys; from inami_ppl import _cuts, _jobs, _pipeline, cli; _cuts.MIN_PART_BYTES = 0; "
         "sys.exit(cli.main(sys.argv[1:]))"
     )
     command = [sys.executable, "-c", script, "assess", str(path), "--grouped", "-o", str(out)]

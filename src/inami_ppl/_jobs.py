@@ -1,78 +1,60 @@
 """Judging a grouped claims file over several processes (``inami-ppl assess --jobs N``).
 
 A grouped CSV file (the rows of each patient next to each other) is cut into parts at
-lines where the patient changes. Each part is judged by a process of its own (the first
-one by the calling process), which writes its output and the messages about its malformed
-rows to temporary files; the caller joins them in the input order. Line numbers count
-from the start of the file, so the output, the messages, the totals and the exit code are
-those of a run in one process.
+lines where the patient changes (:mod:`inami_ppl._cuts`). Each part is judged by a
+process of its own (the first one by the calling process) through
+:func:`~inami_ppl._pipeline.assess_part`, which writes its output and the messages about
+its malformed rows to temporary files; the caller joins them in the input order. Line
+numbers count from the start of the file, so the output, the messages, the totals and the
+exit code are those of a run in one process.
 
-A cut is checked after the fact: the part before it must end at the end of a row (not
-inside a quoted cell running over several lines), and no patient may have rows in two
-parts. When a check fails, or a part stops at a malformed row under ``--strict``, the
-parts are thrown away and :func:`parts_judged` gives ``None``: the caller then runs in
-one process from the start, so that it stops exactly where such a run stops.
+When a part did not end with a row, when a patient has rows in two parts, or when a part
+stops at a malformed row under ``--strict``, the parts are thrown away and
+:func:`parts_judged` gives ``None``: the caller then runs in one process from the start,
+so that it stops exactly where such a run stops. The processes are fresh interpreters
+started as subprocesses (nothing is forked, and a script calling
+:func:`~inami_ppl.claims.assess_file` needs no ``if __name__ == "__main__"`` guard).
 """
 
 from __future__ import annotations
 
-import codecs
 import contextlib
-import csv
-import io
 import json
-import mmap
 import os
 import pickle
 import signal
-import stat
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Final, Literal
+from typing import IO, Any, Final
 
 import attrs
 
+from inami_ppl._cuts import Part, Source, plan, read_part
+from inami_ppl._pipeline import Done, Settings, assess_part, judge
 from inami_ppl.analytics import TotalsCounter
-from inami_ppl.claims.judge import assess_rows
-from inami_ppl.claims.readers import _csv_rows, _delimiter_of, read_csv, watch
-from inami_ppl.claims.schema import Claim, InvalidRowError, NumberedRow, ReadProgress, RowError
-from inami_ppl.claims.writers import claim_cells, csv_line, jsonl_line, output_header
+from inami_ppl.claims.readers import read_csv, watch
+from inami_ppl.claims.schema import Claim, ReadProgress, RowError
 from inami_ppl.errors import InamiPplError
-from inami_ppl.rulesets import Rules
-
-if TYPE_CHECKING:
-    from _typeshed import WriteableBuffer
 
 __all__ = [
-    "MIN_PART_BYTES",
-    "Done",
-    "Part",
+    "Judged",
     "PartError",
-    "Settings",
-    "Source",
-    "assess_part",
+    "Task",
+    "claims_in_parts",
     "cores",
-    "plan",
+    "merged",
+    "messages",
+    "output_chunks",
+    "parts_judged",
+    "serve",
 ]
 
-#: A part holds at least this many bytes: a smaller file runs in fewer processes, as
-#: starting a process costs about as much as judging that many rows.
-MIN_PART_BYTES = 4 << 20
-#: The last line of every part but the last, so that the part is seen to end with a row.
-_SENTINEL: Final = "inami-ppl:end-of-part"
-# How many lines past a cut's first place are tried for a change of patient.
-_SEARCH_LINES: Final = 1000
-# Encodings in which a line break, a quote and the delimiters are the ASCII bytes alone.
-_ASCII_SAFE: Final = ("utf-8", "utf-8-sig", "ascii", "iso8859-", "cp125", "latin")
 _NOT_UTF8: Final = "valid UTF-8 text"
 # Claims are passed back from a part in pickled lists of this many.
 _BATCH: Final = 1000
-
-Emit = Callable[[Claim], object]
-Report = Callable[[RowError], object]
 
 
 def cores() -> int:
@@ -84,288 +66,6 @@ def cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not on Linux
         return os.cpu_count() or 1
-
-
-@attrs.frozen(kw_only=True)
-class Settings:
-    """How rows are judged and written: everything a process needs besides its rows."""
-
-    columns: tuple[str, ...]
-    out_format: Literal["csv", "jsonl"] = "csv"
-    lang: str = "en"
-    excel: bool = False
-    grouped: bool = False
-    strict: bool = False
-    accept_unconfirmed: bool = False
-    date_format: str = "%Y-%m-%d"
-    rules: Rules | None = None
-
-    def claims(self, rows: Iterable[NumberedRow]) -> Iterator[Claim]:
-        """The claims of ``rows`` (:func:`~inami_ppl.claims.assess_rows` with these settings).
-
-        Raises:
-            InvalidInputError: a bad setting (such as an empty date format), at once.
-
-        """
-        return assess_rows(
-            rows,
-            grouped=self.grouped,
-            strict=self.strict,
-            rules=self.rules,
-            accept_unconfirmed=self.accept_unconfirmed,
-            date_format=self.date_format,
-        )
-
-    def header(self) -> str:
-        """What the output starts with: the CSV header (after a BOM for Excel), or nothing."""
-        if self.out_format != "csv":
-            return ""
-        delimiter, end = (";", "\r\n") if self.excel else (",", "\n")
-        return ("\ufeff" if self.excel else "") + csv_line(
-            output_header(self.columns), delimiter, end
-        )
-
-    def line(self) -> Callable[[Claim], str]:
-        """The function that turns a claim into its output line."""
-        lang, columns = self.lang, self.columns
-        if self.out_format == "jsonl":
-            return lambda claim: jsonl_line(claim, lang=lang)
-        delimiter, end, decimal = (";", "\r\n", ",") if self.excel else (",", "\n", ".")
-        return lambda claim: csv_line(
-            claim_cells(claim, columns, lang=lang, decimal=decimal), delimiter, end
-        )
-
-
-@attrs.frozen
-class Done:
-    """What judging some rows gives the caller to merge, besides the lines written."""
-
-    counter: TotalsCounter
-    invalid: int
-    #: The message of the row that stopped a ``--strict`` run, or ``None``.
-    stopped: str | None
-    #: The patients with a row among them, when asked for (``None`` otherwise).
-    patients: frozenset[str] | None = None
-
-
-def judge(
-    rows: Iterable[NumberedRow],
-    settings: Settings,
-    emit: Emit,
-    report: Report,
-    *,
-    patients: set[str] | None = None,
-) -> Done:
-    """Judge ``rows`` as one process does; give each claim to ``emit`` in input order.
-
-    ``report`` is called with the error of each malformed row, before its claim is
-    emitted; the patients of the rows are added to ``patients`` when it is given.
-    """
-    counter = TotalsCounter()
-    invalid = 0
-    claims = settings.claims(rows)
-    try:
-        for claim in claims:
-            counter.add(claim)
-            if patients is not None and claim.patient_id is not None:
-                patients.add(claim.patient_id)
-            if claim.error is not None:
-                invalid += 1
-                report(claim.error)
-            emit(claim)
-    except InvalidRowError as error:
-        stopped = f"{error} (stopped: --strict)"
-        return Done(counter, invalid + 1, stopped, _frozen(patients))
-    return Done(counter, invalid, None, _frozen(patients))
-
-
-def _frozen(patients: set[str] | None) -> frozenset[str] | None:
-    return None if patients is None else frozenset(patients)
-
-
-def assess_part(
-    rows: Iterable[NumberedRow],
-    settings: Settings,
-    write: Callable[[str], object],
-    report: Report,
-    *,
-    patients: set[str] | None = None,
-) -> Done:
-    """Judge ``rows`` and ``write`` each output line (without the header), in input order.
-
-    The one place rows become output lines, in one process or in each part of a file.
-    """
-    line = settings.line()
-    return judge(rows, settings, lambda claim: write(line(claim)), report, patients=patients)
-
-
-# --------------------------------------------------------------------------------------
-# cutting a file into parts
-
-
-@attrs.frozen
-class Source:
-    """A CSV claims file as its parts read it."""
-
-    path: str
-    #: The encoding of the rows (a byte-order mark is only ever at the start of the header).
-    encoding: str
-    delimiter: str
-    columns: tuple[str, ...]
-
-
-@attrs.frozen
-class Part:
-    """The bytes ``start`` to ``end`` (``None``: the end of the file), from line ``first_line``."""
-
-    start: int
-    end: int | None
-    first_line: int
-
-
-def plan(
-    path: str, encoding: str, delimiter: str | None, columns: tuple[str, ...], jobs: int
-) -> tuple[Source, list[Part]] | None:
-    """The parts of a grouped CSV file, or ``None`` when it is not worth or safe cutting."""
-    name = codecs.lookup(encoding).name
-    if jobs < 2 or not name.startswith(_ASCII_SAFE):
-        return None
-    rows_encoding = "utf-8" if name == "utf-8-sig" else encoding
-    try:
-        found = Path(path).stat()
-        jobs = min(jobs, found.st_size // MIN_PART_BYTES) if MIN_PART_BYTES else jobs
-        if jobs < 2 or not stat.S_ISREG(found.st_mode):
-            return None
-        with (
-            Path(path).open("rb") as raw,
-            mmap.mmap(raw.fileno(), 0, access=mmap.ACCESS_READ) as data,
-        ):
-            return _plan(data, Source(path, rows_encoding, delimiter or "", columns), jobs)
-    except (OSError, ValueError):  # gone, or not a file that can be mapped
-        return None
-
-
-def _plan(data: mmap.mmap, source: Source, jobs: int) -> tuple[Source, list[Part]] | None:
-    end_of_header = data.find(b"\n") + 1
-    header = data[:end_of_header].decode(source.encoding, "surrogateescape").lstrip("\ufeff")
-    if not end_of_header or "\r" in header.rstrip("\r\n"):
-        return None  # lines not ended by line feeds
-    source = attrs.evolve(source, delimiter=source.delimiter or _delimiter_of(header))
-    size = len(data)
-    cuts: list[int] = []
-    for k in range(1, jobs):
-        target = max([end_of_header + (size - end_of_header) * k // jobs, *cuts[-1:]])
-        cut = _cut_near(data, target, source)
-        if cut is not None and cut not in cuts:
-            cuts.append(cut)
-    if not cuts:
-        return None
-    parts: list[Part] = []
-    start, line = end_of_header, 2
-    for cut in cuts:
-        parts.append(Part(start, cut, line))
-        line += _count_lines(data, start, cut)
-        start = cut
-    parts.append(Part(start, None, line))
-    return source, parts
-
-
-def _cut_near(data: mmap.mmap, target: int, source: Source) -> int | None:
-    """The start of a line at or after ``target`` where the patient changes, if one is near."""
-    index = source.columns.index("patient_id")
-    width = len(source.columns)
-    start = data.find(b"\n", target - 1) + 1  # ``target`` itself when a line starts there
-    if not start:
-        return None
-    before = _patient(data[data.rfind(b"\n", 0, start - 1) + 1 : start], source, index, width)
-    for _ in range(_SEARCH_LINES):
-        end = data.find(b"\n", start) + 1
-        if not end:
-            return None
-        after = _patient(data[start:end], source, index, width)
-        if before is not None and after is not None and before != after:
-            return start
-        before, start = after, end
-    return None
-
-
-def _patient(line: bytes, source: Source, index: int, width: int) -> str | None:
-    """The patient of a line that is a whole row without quotes, else ``None``."""
-    if b'"' in line:
-        return None
-    text = line.decode(source.encoding, "surrogateescape").rstrip("\n").removesuffix("\r")
-    cells = text.split(source.delimiter)
-    if "\r" in text or len(cells) < width or not cells[index].strip():
-        return None
-    return cells[index]
-
-
-def _count_lines(data: mmap.mmap, start: int, end: int, block: int = 1 << 24) -> int:
-    """The lines in ``data[start:end]`` (ended by LF, CRLF or a lone CR), which ends with LF."""
-    lines = 0
-    for at in range(start, end, block):
-        chunk = data[at : min(at + block, end)]
-        lines += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
-        if chunk.endswith(b"\r") and data[at + len(chunk) : at + len(chunk) + 1] == b"\n":
-            lines -= 1  # a CRLF across two blocks
-    return lines
-
-
-# --------------------------------------------------------------------------------------
-# reading and judging one part
-
-
-class _Range(io.RawIOBase):
-    """The bytes of an open file from where it stands, ``left`` of them (``None``: all)."""
-
-    def __init__(self, raw: io.FileIO, left: int | None) -> None:
-        super().__init__()
-        self.raw = raw
-        self.left = left
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: WriteableBuffer) -> int:
-        view = memoryview(buffer).cast("B")
-        if self.left is not None:
-            view = view[: self.left]
-        count = self.raw.readinto(view) or 0
-        if self.left is not None:
-            self.left -= count
-        return count
-
-    def close(self) -> None:
-        self.raw.close()
-        super().close()
-
-
-class _PartReader:
-    """A CSV reader of one part; :attr:`whole` tells whether the part ended with a row."""
-
-    def __init__(self, text: IO[str], delimiter: str, *, last: bool) -> None:
-        self.fed = False
-        self.whole = last
-        self.reader = csv.reader(text if last else self._lines(text), delimiter=delimiter)
-
-    def _lines(self, text: IO[str]) -> Iterator[str]:
-        yield from text
-        self.fed = True
-        yield _SENTINEL + "\n"
-
-    @property
-    def line_num(self) -> int:
-        return self.reader.line_num
-
-    def __iter__(self) -> _PartReader:
-        return self
-
-    def __next__(self) -> list[str]:
-        row = next(self.reader)
-        if self.fed and row == [_SENTINEL]:
-            self.whole = True  # read on its own: the part ended at the end of a row
-            raise StopIteration
-        return row
 
 
 @attrs.frozen
@@ -390,15 +90,8 @@ class Judged:
 
 def run_task(task: Task) -> Judged:
     """Judge one part of a file into the task's temporary files."""
-    source, part = task.source, task.part
-    raw = Path(source.path).open("rb", buffering=0)  # noqa: SIM115  (closed with the text)
-    raw.seek(part.start)
-    left = None if part.end is None else part.end - part.start
-    buffered = io.BufferedReader(_Range(raw, left), 1 << 20)
-    text = io.TextIOWrapper(buffered, source.encoding, "surrogateescape", newline="")
-    with text, Path(task.errors).open("w", encoding="utf-8") as errors:
-        reader = _PartReader(text, source.delimiter, last=part.end is None)
-        rows = _csv_rows(reader, source.columns, source.delimiter, first_line=part.first_line)
+    reader, rows = read_part(task.source, task.part)
+    with reader.text, Path(task.errors).open("w", encoding="utf-8") as errors:
         patients: set[str] = set()
 
         def report(error: RowError) -> None:

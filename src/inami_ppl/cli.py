@@ -28,8 +28,8 @@ from collections.abc import Sequence
 from types import FrameType
 from typing import Final
 
-from inami_ppl import __version__, _jobs, _streams
-from inami_ppl._jobs import Done, Settings, assess_part
+from inami_ppl import __version__, _cuts, _jobs, _streams
+from inami_ppl._pipeline import Done, Settings, assess_part
 from inami_ppl._report_command import report, report_options
 from inami_ppl._rules_command import amended, rules, rules_option, rules_options
 from inami_ppl._streams import (
@@ -314,7 +314,7 @@ def _in_parts(
     if jobs < 2 or not args.grouped or args.file == "-" or in_format != "csv":
         return None
     delimiter = _DELIMITERS.get(args.delimiter or "")
-    planned = _jobs.plan(args.file, args.encoding, delimiter, settings.columns, jobs)
+    planned = _cuts.plan(args.file, args.encoding, delimiter, settings.columns, jobs)
     if planned is None:
         return None
     folder = str(output.temp.parent) if output.temp else tempfile.gettempdir()
