@@ -140,16 +140,17 @@ class PartError(InamiPplError):
 
 
 def _start(task: Task) -> subprocess.Popen[bytes]:
-    """A process of this Python judging ``task`` (it finds this package where it is here)."""
+    """A process of this Python judging ``task``.
+
+    It finds this package where this process found it, unless its own path has it.
+    """
     home = str(Path(__file__).resolve().parent.parent)
-    path = os.environ.get("PYTHONPATH")
-    env = {**os.environ, "PYTHONPATH": home + (os.pathsep + path if path else "")}
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from inami_ppl._jobs import serve; serve()"],
+    code = f"import sys; sys.path.append({home!r}); from inami_ppl._jobs import serve; serve()"
+    process = subprocess.Popen(  # noqa: S603  (this Python, fixed arguments)
+        [sys.executable, "-c", code],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,  # a message there could show a cell of the file
-        env=env,
     )
     assert process.stdin is not None  # noqa: S101  (a pipe was asked for)
     process.stdin.write(pickle.dumps(task))

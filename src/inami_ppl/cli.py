@@ -6,7 +6,8 @@ HTML report of charts (extra ``plots``); ``inami-ppl rules --on DATE`` lists
 the rules in force on a date with their sources (estimates marked);
 ``inami-ppl rules diff FILE...`` lists what amendment files change, value by value;
 ``--rules FILE`` (repeatable, applied in order) amends the bundled rules for the run;
-``inami-ppl --version``. ``python -m inami_ppl`` runs the same command.
+``inami-ppl --version``. ``python -m inami_ppl`` runs the same command. ``assess --grouped``
+judges a CSV file in one process for each core (``--jobs N``), with the output of one.
 
 Exit codes of ``assess``: 0 when every row could be read, 1 when some rows are
 malformed (each is reported on standard error with its line number), 2 for a usage
