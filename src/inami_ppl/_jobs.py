@@ -38,6 +38,7 @@ from inami_ppl.analytics import TotalsCounter
 from inami_ppl.claims.readers import read_csv, watch
 from inami_ppl.claims.schema import Claim, ReadProgress, RowError
 from inami_ppl.errors import InamiPplError
+from inami_ppl.rulesets import resolve_rules
 
 __all__ = [
     "Judged",
@@ -277,7 +278,8 @@ def claims_in_parts(
 ) -> Iterator[Claim]:
     """The claims of a grouped CSV file (open as ``stream``), judged in ``jobs`` processes."""
     columns, rows = read_csv(stream, delimiter=delimiter)
-    settings = Settings(columns=columns, **options)
+    # The rules go to the processes as they are here (also when they are the bundled ones).
+    settings = Settings(columns=columns, **{**options, "rules": resolve_rules(options["rules"])})
     settings.claims(())  # a bad setting is reported before any process starts
     planned = plan(path, encoding, delimiter, columns, jobs)
     if planned is not None:

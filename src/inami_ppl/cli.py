@@ -256,7 +256,7 @@ def _assess(args: argparse.Namespace) -> int:
             strict=args.strict,
             accept_unconfirmed=args.accept_unconfirmed,
             date_format=args.date_format,
-            rules=rules if args.rules else None,
+            rules=rules,  # passed to the parts' processes as they are here
         )
         try:
             settings.claims(())  # check the settings before anything is written
