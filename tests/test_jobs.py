@@ -101,7 +101,9 @@ def grouped_files(draw: st.DrawFn) -> str:
 )
 @given(
     text=grouped_files(),
-    options=st.sampled_from([(), ("--summary",), ("--strict", "--summary"), ("--excel",)]),
+    options=st.sampled_from(
+        [(), ("--summary",), ("--strict", "--summary"), ("--excel",), ("--output-format", "jsonl")]
+    ),
 )
 def test_a_grouped_file_judged_in_parts_gives_what_one_process_gives(
     text: str, options: tuple[str, ...], capsys: pytest.CaptureFixture[str]
