@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import mmap
 import os
 import signal
@@ -114,6 +115,58 @@ def test_a_grouped_file_judged_in_parts_gives_what_one_process_gives(
         one = assess(path, 1, *options, capture=capsys)
         assert one == assess(path, 2, *options, capture=capsys)
         assert one == assess(path, 3, *options, capture=capsys)
+
+
+@st.composite
+def grouped_jsonl(draw: st.DrawFn) -> bytes:
+    lines: list[str] = []
+    for number in range(draw(st.integers(0, 8))):
+        patient: str | int = draw(st.one_of(st.just(f"p{number}"), st.just(number)))
+        for _ in range(draw(st.integers(1, 3))):
+            record = {
+                "patient_id": patient,
+                "birth_date": _ADULT,
+                "date": draw(st.sampled_from([*_DATES[:5], "2024-13-01"])),
+                "network": "adults",
+                "function": "support",
+                "setting": draw(st.sampled_from(["individual", "group"])),
+                "note": draw(st.sampled_from(["", "a\nb", "\u00e9"])),
+            }
+            lines.append(json.dumps(record))
+        lines.extend(
+            draw(st.lists(st.sampled_from(["", "not json", "[1]", '{"x": 1}']), max_size=1))
+        )
+    bom = draw(st.sampled_from([b"", b"\xef\xbb\xbf"]))
+    return bom + "\n".join(lines).encode() + b"\n"
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=grouped_jsonl(), options=st.sampled_from([(), ("--output-format", "jsonl")]))
+def test_a_grouped_json_lines_file_judged_in_parts_gives_what_one_process_gives(
+    data: bytes, options: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with tempfile.TemporaryDirectory() as folder, parts_here():
+        path = Path(folder) / "claims.jsonl"
+        path.write_bytes(data)
+        one = assess(path, 1, "--summary", *options, capture=capsys)
+        assert one == assess(path, 2, "--summary", *options, capture=capsys)
+        assert one == assess(path, 3, "--summary", *options, capture=capsys)
+        claims = list(assess_file(path, grouped=True))
+        assert claims == list(assess_file(path, grouped=True, jobs=3))
+
+
+def test_a_json_line_gives_its_patient_when_it_is_an_object_with_one_id() -> None:
+    def patient(text: str) -> str | None:
+        return _cuts._json_patient(text.encode(), "utf-8")
+
+    assert '"a"' == patient('{"Patient_ID": "a"}')
+    assert "7" == patient('{"patient_id": 7}')
+    for text in ("not json", "[1]", '{"x": 1}', '{"patient_id": true}', '{"patient_id": null}'):
+        assert patient(text) is None
 
 
 def _file(tmp_path: Path, *rows: str, name: str = "claims.csv") -> Path:
@@ -244,7 +297,7 @@ def test_bytes_that_are_not_utf8_are_reported_with_one_hint_whatever_the_parts(
     assert 1 == one[2].count("hint: the file is not UTF-8")
 
 
-def test_standard_input_and_json_lines_run_in_one_process(
+def test_standard_input_and_files_without_a_cut_run_in_one_process(
     tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     text = "\n".join([HEADER, *_patient(1), *_patient(2)]) + "\n"

@@ -1,4 +1,4 @@
-"""Cutting a grouped CSV claims file into parts, and reading one part.
+"""Cutting a grouped claims file (CSV or JSON lines) into parts, and reading one part.
 
 A file is cut at the start of a line where the patient changes (between two lines that
 are whole rows without quotes), near equal shares of its bytes. Each part is read on its
@@ -12,15 +12,16 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
 import mmap
 import stat
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Final
+from typing import IO, TYPE_CHECKING, Final, Literal
 
 import attrs
 
-from inami_ppl.claims.readers import _csv_rows, _delimiter_of
+from inami_ppl.claims.readers import _column_name, _csv_rows, _delimiter_of, _jsonl_rows
 from inami_ppl.claims.schema import NumberedRow
 
 if TYPE_CHECKING:
@@ -41,13 +42,14 @@ _ASCII_SAFE: Final = ("utf-8", "utf-8-sig", "ascii", "iso8859-", "cp125", "latin
 
 @attrs.frozen
 class Source:
-    """A CSV claims file as its parts read it."""
+    """A claims file as its parts read it."""
 
     path: str
-    #: The encoding of the rows (a byte-order mark is only ever at the start of the header).
+    #: The encoding of the rows (a byte-order mark is only ever at the start of the file).
     encoding: str
     delimiter: str
     columns: tuple[str, ...]
+    kind: Literal["csv", "jsonl"] = "csv"
 
 
 @attrs.frozen
@@ -60,9 +62,15 @@ class Part:
 
 
 def plan(
-    path: str, encoding: str, delimiter: str | None, columns: tuple[str, ...], jobs: int
+    path: str,
+    encoding: str,
+    delimiter: str | None,
+    columns: tuple[str, ...],
+    jobs: int,
+    *,
+    kind: Literal["csv", "jsonl"] = "csv",
 ) -> tuple[Source, list[Part]] | None:
-    """The parts of a grouped CSV file, or ``None`` when it is not worth or safe cutting."""
+    """The parts of a grouped file, or ``None`` when it is not worth or safe cutting."""
     name = codecs.lookup(encoding).name
     if jobs < 2 or not name.startswith(_ASCII_SAFE):
         return None
@@ -76,17 +84,25 @@ def plan(
             Path(path).open("rb") as raw,
             mmap.mmap(raw.fileno(), 0, access=mmap.ACCESS_READ) as data,
         ):
-            return _plan(data, Source(path, rows_encoding, delimiter or "", columns), jobs)
+            source = Source(path, rows_encoding, delimiter or "", columns, kind)
+            return _plan(data, source, jobs, bom=name == "utf-8-sig")
     except (OSError, ValueError):  # gone, or not a file that can be mapped
         return None
 
 
-def _plan(data: mmap.mmap, source: Source, jobs: int) -> tuple[Source, list[Part]] | None:
-    end_of_header = data.find(b"\n") + 1
-    header = data[:end_of_header].decode(source.encoding, "surrogateescape").lstrip("\ufeff")
-    if not end_of_header or "\r" in header.rstrip("\r\n"):
-        return None  # lines not ended by line feeds
-    source = attrs.evolve(source, delimiter=source.delimiter or _delimiter_of(header))
+def _plan(
+    data: mmap.mmap, source: Source, jobs: int, *, bom: bool
+) -> tuple[Source, list[Part]] | None:
+    if source.kind == "jsonl":  # no header: the rows start after a byte-order mark, if any
+        end_of_header = len(codecs.BOM_UTF8) if bom and data[:3] == codecs.BOM_UTF8 else 0
+        first = 1
+    else:
+        end_of_header = data.find(b"\n") + 1
+        header = data[:end_of_header].decode(source.encoding, "surrogateescape").lstrip("\ufeff")
+        if not end_of_header or "\r" in header.rstrip("\r\n"):
+            return None  # lines not ended by line feeds
+        source = attrs.evolve(source, delimiter=source.delimiter or _delimiter_of(header))
+        first = 2
     size = len(data)
     cuts: list[int] = []
     for k in range(1, jobs):
@@ -97,7 +113,7 @@ def _plan(data: mmap.mmap, source: Source, jobs: int) -> tuple[Source, list[Part
     if not cuts:
         return None
     parts: list[Part] = []
-    start, line = end_of_header, 2
+    start, line = end_of_header, first
     for cut in cuts:
         parts.append(Part(start, cut, line))
         line += _count_lines(data, start, cut)
@@ -127,6 +143,8 @@ def _cut_near(data: mmap.mmap, target: int, source: Source) -> int | None:
 
 def _patient(line: bytes, source: Source, index: int, width: int) -> str | None:
     """The patient of a line that is a whole row without quotes, else ``None``."""
+    if source.kind == "jsonl":
+        return _json_patient(line, source.encoding)
     if b'"' in line:
         return None
     text = line.decode(source.encoding, "surrogateescape").rstrip("\n").removesuffix("\r")
@@ -134,6 +152,20 @@ def _patient(line: bytes, source: Source, index: int, width: int) -> str | None:
     if "\r" in text or len(cells) < width or not cells[index].strip():
         return None
     return cells[index]
+
+
+def _json_patient(line: bytes, encoding: str) -> str | None:
+    """The patient of a line that is a JSON object with a patient id, else ``None``."""
+    try:
+        record = json.loads(line.decode(encoding, "surrogateescape"))
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(record, dict):
+        return None
+    found = [value for key, value in record.items() if _column_name(key) == "patient_id"]
+    if len(found) != 1 or not isinstance(found[0], str | int) or isinstance(found[0], bool):
+        return None
+    return json.dumps(found[0])
 
 
 def _count_lines(data: mmap.mmap, start: int, end: int, block: int = 1 << 24) -> int:
@@ -208,6 +240,8 @@ def read_part(source: Source, part: Part) -> tuple[PartReader, Iterator[Numbered
     left = None if part.end is None else part.end - part.start
     buffered = io.BufferedReader(_Range(raw, left), 1 << 20)
     text = io.TextIOWrapper(buffered, source.encoding, "surrogateescape", newline="")
+    if source.kind == "jsonl":  # a cut at a line feed is always at the end of a row
+        return PartReader(text, ",", last=True), _jsonl_rows(text, first_line=part.first_line)
     reader = PartReader(text, source.delimiter, last=part.end is None)
     rows = _csv_rows(reader, source.columns, source.delimiter, first_line=part.first_line)
     return reader, rows

@@ -1,7 +1,7 @@
 """Judging a grouped claims file over several processes (``inami-ppl assess --jobs N``).
 
-A grouped CSV file (the rows of each patient next to each other) is cut into parts at
-lines where the patient changes (:mod:`inami_ppl._cuts`). Each part is judged by a
+A grouped file (CSV or JSON lines; the rows of each patient next to each other) is cut at
+lines where the patient changes into parts (:mod:`inami_ppl._cuts`). Each part is judged by a
 process of its own (the first one by the calling process) through
 :func:`~inami_ppl._pipeline.assess_part`, which writes its output and the messages about
 its malformed rows to temporary files; the caller joins them in the input order. Line
@@ -28,14 +28,14 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any, Final
+from typing import IO, Any, Final, Literal
 
 import attrs
 
 from inami_ppl._cuts import Part, Source, plan, read_part
 from inami_ppl._pipeline import Done, Settings, assess_part, judge
 from inami_ppl.analytics import TotalsCounter
-from inami_ppl.claims.readers import read_csv, watch
+from inami_ppl.claims.readers import read_csv, read_jsonl, watch
 from inami_ppl.claims.schema import Claim, ReadProgress, RowError
 from inami_ppl.errors import InamiPplError
 from inami_ppl.rulesets import resolve_rules
@@ -270,18 +270,19 @@ def claims_in_parts(
     stream: IO[str],
     path: str,
     *,
+    kind: Literal["csv", "jsonl"],
     encoding: str,
     delimiter: str | None,
     progress: Callable[[ReadProgress], object] | None,
     options: dict[str, Any],
     jobs: int,
 ) -> Iterator[Claim]:
-    """The claims of a grouped CSV file (open as ``stream``), judged in ``jobs`` processes."""
-    columns, rows = read_csv(stream, delimiter=delimiter)
+    """The claims of a grouped file (open as ``stream``), judged in ``jobs`` processes."""
+    columns, rows = read_jsonl(stream) if kind == "jsonl" else read_csv(stream, delimiter=delimiter)
     # The rules go to the processes as they are here (also when they are the bundled ones).
     settings = Settings(columns=columns, **{**options, "rules": resolve_rules(options["rules"])})
     settings.claims(())  # a bad setting is reported before any process starts
-    planned = plan(path, encoding, delimiter, columns, jobs)
+    planned = plan(path, encoding, delimiter, columns, jobs, kind=kind)
     if planned is not None:
         folder = tempfile.gettempdir()
         with parts_judged(*planned, settings, folder, claims=True) as judged:

@@ -7,7 +7,7 @@ the rules in force on a date with their sources (estimates marked);
 ``inami-ppl rules diff FILE...`` lists what amendment files change, value by value;
 ``--rules FILE`` (repeatable, applied in order) amends the bundled rules for the run;
 ``inami-ppl --version``. ``python -m inami_ppl`` runs the same command. ``assess --grouped``
-judges a CSV file in one process for each core (``--jobs N``), with the output of one.
+judges a file in one process for each core (``--jobs N``), with the output of one.
 
 Exit codes of ``assess``: 0 when every row could be read, 1 when some rows are
 malformed (each is reported on standard error with its line number), 2 for a usage
@@ -157,7 +157,7 @@ def _assess_options(commands: argparse._SubParsersAction[argparse.ArgumentParser
         "--jobs",
         type=_jobs_count,
         metavar="N",
-        help="judge a grouped CSV file in N processes at once (default: one for each core; "
+        help="judge a grouped file in N processes at once (default: one for each core; "
         "1: in this process); the output, messages and totals are the same whatever N",
     )
     assess.add_argument(
@@ -312,10 +312,11 @@ def _in_parts(
 ) -> Done | None:
     """Judge a grouped file in parts, in several processes; ``None`` to run in this one."""
     jobs: int = args.jobs or _jobs.cores()
-    if jobs < 2 or not args.grouped or args.file == "-" or in_format != "csv":
+    if jobs < 2 or not args.grouped or args.file == "-":
         return None
     delimiter = _DELIMITERS.get(args.delimiter or "")
-    planned = _cuts.plan(args.file, args.encoding, delimiter, settings.columns, jobs)
+    columns = settings.columns
+    planned = _cuts.plan(args.file, args.encoding, delimiter, columns, jobs, kind=in_format)
     if planned is None:
         return None
     folder = str(output.temp.parent) if output.temp else tempfile.gettempdir()

@@ -214,8 +214,8 @@ def _prepend(first: NumberedRow, rest: Iterator[NumberedRow]) -> Iterator[Number
     yield from rest
 
 
-def _jsonl_rows(stream: IO[str]) -> Iterator[NumberedRow]:
-    for line, text in enumerate(stream, start=1):
+def _jsonl_rows(stream: IO[str], *, first_line: int = 1) -> Iterator[NumberedRow]:
+    for line, text in enumerate(stream, start=first_line):
         if not text.strip():
             continue
         try:
@@ -303,7 +303,7 @@ def assess_file(
     ``progress``, when given, is called with a :class:`ReadProgress` every thousand
     rows read or so, and once at the end.
 
-    ``jobs`` above 1 judges a grouped CSV file given by its path in that many processes
+    ``jobs`` above 1 judges a grouped file given by its path in that many processes
     at once (the claims are the same; they come once every part is judged, and
     ``progress`` is called at the end only); other files are judged in this process.
 
@@ -337,12 +337,13 @@ def assess_file(
             raise InvalidInputError("encoding", encoding, "a known text encoding") from None
         with stream:
             kind = format or guess_format(os.fspath(source))
-            if jobs > 1 and grouped and kind == "csv":
+            if jobs > 1 and grouped:
                 from inami_ppl import _jobs  # noqa: PLC0415  (it reads files with this module)
 
                 yield from _jobs.claims_in_parts(
                     stream,
                     os.fspath(source),
+                    kind=kind,
                     encoding=encoding,
                     delimiter=delimiter,
                     progress=progress,
