@@ -158,6 +158,19 @@ class _Counter:
             self.fee += a.practitioner_fee or _ZERO
             self.insurer += a.insurer_share or _ZERO
 
+    def merge(self, other: _Counter) -> None:
+        self.accepted += other.accepted
+        self.refused += other.refused
+        self.invalid += other.invalid
+        self.groups += other.groups
+        self.reasons.update(other.reasons)
+        self.patients |= other.patients
+        self.share += other.share
+        self.fee += other.fee
+        self.insurer += other.insurer
+        self.unconfirmed += other.unconfirmed
+        self.unconfirmed_values.update(other.unconfirmed_values)
+
     def totals(self) -> Totals:
         return Totals(
             sessions=self.accepted + self.refused,
@@ -194,6 +207,26 @@ class TotalsCounter:
     def add_assessment(self, patient_id: str, assessment: Assessment) -> None:
         """Count one assessed row of patient ``patient_id`` (what :meth:`add` does for it)."""
         self._counter.add_assessment(patient_id, assessment)
+
+    def merge(self, other: TotalsCounter) -> None:
+        """Add what ``other`` counted, as if its claims had been added here.
+
+        A patient counted by both counts once, so that parts of a file counted apart
+        (in several processes) give the totals of the whole file.
+
+        >>> import io
+        >>> from inami_ppl.claims import assess_file
+        >>> text = '''patient_id,birth_date,date,network,function,setting
+        ... a,1980-06-15,2024-05-06,adults,support,individual
+        ... a,1980-06-15,2024-05-13,adults,support,individual
+        ... '''
+        >>> first, second = TotalsCounter(), TotalsCounter()
+        >>> claims = list(assess_file(io.StringIO(text)))
+        >>> first.add(claims[0]); second.add(claims[1]); first.merge(second)
+        >>> first.totals().sessions, first.totals().patients
+        (2, 1)
+        """
+        self._counter.merge(other._counter)
 
     def totals(self) -> Totals:
         """The totals so far."""

@@ -6,7 +6,8 @@ HTML report of charts (extra ``plots``); ``inami-ppl rules --on DATE`` lists
 the rules in force on a date with their sources (estimates marked);
 ``inami-ppl rules diff FILE...`` lists what amendment files change, value by value;
 ``--rules FILE`` (repeatable, applied in order) amends the bundled rules for the run;
-``inami-ppl --version``. ``python -m inami_ppl`` runs the same command.
+``inami-ppl --version``. ``python -m inami_ppl`` runs the same command. ``assess --grouped``
+judges a file in one process for each core (``--jobs N``), with the output of one.
 
 Exit codes of ``assess``: 0 when every row could be read, 1 when some rows are
 malformed (each is reported on standard error with its line number), 2 for a usage
@@ -23,11 +24,13 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-from collections.abc import Iterator, Sequence
+import tempfile
+from collections.abc import Sequence
 from types import FrameType
-from typing import Final
+from typing import Final, cast
 
-from inami_ppl import __version__, _streams
+from inami_ppl import __version__, _cuts, _jobs, _streams
+from inami_ppl._pipeline import Done, Rows, Settings, assess_part
 from inami_ppl._report_command import report, report_options
 from inami_ppl._rules_command import amended, rules, rules_option, rules_options
 from inami_ppl._streams import (
@@ -35,6 +38,7 @@ from inami_ppl._streams import (
     Progress,
     StopError,
     UsageError,
+    WriteError,
     is_terminal,
     open_input,
     quiet_stdout,
@@ -42,23 +46,17 @@ from inami_ppl._streams import (
     say,
     warn,
 )
-from inami_ppl.analytics import Totals, TotalsCounter
+from inami_ppl.analytics import Totals
 from inami_ppl.claims import (
     ISO_DATE,
-    Claim,
     ClaimsFileError,
     Format,
-    InvalidRowError,
-    assess_rows,
+    RowError,
     guess_format,
-    read_csv,
     read_jsonl,
 )
-from inami_ppl.claims.judge import row_reader
-from inami_ppl.claims.lane import Lane, Out
 from inami_ppl.claims.readers import read_header, watch
 from inami_ppl.claims.rows import split_rows
-from inami_ppl.claims.writers import claim_cells, csv_line, jsonl_line, output_header
 from inami_ppl.errors import InamiPplError
 from inami_ppl.messages import LANGUAGES
 from inami_ppl.rulesets import default_rules
@@ -156,12 +154,30 @@ def _assess_options(commands: argparse._SubParsersAction[argparse.ArgumentParser
         help="the rows of each patient stand together: stream with the least memory",
     )
     assess.add_argument(
+        "--jobs",
+        type=_jobs_count,
+        metavar="N",
+        help="judge a grouped file in N processes at once (default: one for each core; "
+        "1: in this process); the output, messages and totals are the same whatever N",
+    )
+    assess.add_argument(
         "--accept-unconfirmed",
         action="store_true",
         help="apply the last rules to sessions after the period the rules cover",
     )
     assess.add_argument("--no-progress", action="store_true", help="never show the progress line")
     rules_option(assess)
+
+
+def _jobs_count(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if count < 1:
+        expected = "a number of processes (1 or more)"
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
+    return count
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:
@@ -219,122 +235,111 @@ def _assess(args: argparse.Namespace) -> int:
     out_format: Format = args.output_format or in_format
     if args.excel and out_format != "csv":
         raise UsageError("--excel: writes CSV only (not with --output-format jsonl)")
-    # CSV in and out takes the lean path; --strict stops at the first malformed row,
-    # which the general path does.
-    lean = in_format == "csv" and out_format == "csv" and not args.strict
     rules = amended(default_rules(), args.rules)
     stream = open_input(args)
     output = Output(args.output)
-    # Totals are kept for --summary only.
-    counter = TotalsCounter() if args.summary else None
     try:
         output.check(stream)
-        delimiter = _DELIMITERS.get(args.delimiter or "")
+        delimiter = ","  # JSON lines: the delimiter of nothing
+        rows: Rows
         try:
             if in_format == "jsonl":
                 columns, rows = read_jsonl(stream)
-            elif lean:
-                columns, delimiter = read_header(stream, delimiter=delimiter)
             else:
-                columns, rows = read_csv(stream, delimiter=delimiter)
+                given = _DELIMITERS.get(args.delimiter or "")
+                columns, delimiter = read_header(stream, delimiter=given)
+                rows = split_rows(stream, columns, delimiter)
         except ClaimsFileError as error:
             raise UsageError(f"{name}: line 1: {error}") from None
-        stderr = sys.stderr
-        progress = Progress(stderr, enabled=not args.no_progress and is_terminal(stderr))
+        settings = Settings(
+            columns=columns,
+            in_format=in_format,
+            delimiter=delimiter,
+            out_format=out_format,
+            lang=args.lang,
+            excel=args.excel,
+            grouped=args.grouped,
+            strict=args.strict,
+            accept_unconfirmed=args.accept_unconfirmed,
+            date_format=args.date_format,
+            rules=rules,  # passed to the parts' processes as they are here
+        )
         try:
-            if lean:
-                assert delimiter is not None  # noqa: S101  (read from the header)
-                reader = row_reader(rules, args.accept_unconfirmed, args.date_format)
-                lane = Lane(
-                    columns,
-                    reader,
-                    delimiter=delimiter,
-                    out=_csv_form(args),
-                    lang=args.lang,
-                    counter=counter,
-                )
-                split = watch(split_rows(stream, columns, delimiter), stream, progress)
-                lines = lane.grouped(split) if args.grouped else lane.ungrouped(split)
-            else:
-                claims = assess_rows(
-                    watch(rows, stream, progress),
-                    grouped=args.grouped,
-                    strict=args.strict,
-                    rules=rules,
-                    accept_unconfirmed=args.accept_unconfirmed,
-                    date_format=args.date_format,
-                )
-                lines = _claim_lines(claims, counter, columns, out_format, args)
+            settings.claims(())  # check the settings before anything is written
         except InamiPplError as error:
             raise UsageError(str(error)) from None
+        stderr = sys.stderr
+        progress = Progress(stderr, enabled=not args.no_progress and is_terminal(stderr))
         output.open()
-        written, invalid, stopped = _write(lines, output, columns, out_format, args)
-        progress.done(written)
-        if stopped and output.name is not None:
+        reporter = _Reporter(hint=args.encoding == "utf-8-sig")
+        done = _in_parts(args, in_format, settings, output, reporter)
+        if done is None:
+            output.write(settings.header())
+            watched = cast("Rows", watch(iter(rows), stream, progress))
+            done = assess_part(watched, settings, output.write, reporter.row)
+        if done.stopped is not None:
+            warn(done.stopped)
+        totals = done.counter.totals()
+        progress.done(totals.sessions + totals.invalid)
+        if done.stopped is not None and output.name is not None:
             warn(f"no output file written: {output.shown} is left as it was")
         else:
             output.commit()
     finally:
         output.release()
         release(stream, name)
-    if counter is not None:
-        _print_summary(counter.totals())
-    return EXIT_INVALID_ROWS if invalid else EXIT_OK
+    if args.summary:
+        _print_summary(totals)
+    return EXIT_INVALID_ROWS if done.invalid else EXIT_OK
 
 
-def _csv_form(args: argparse.Namespace) -> tuple[str, str, str]:
-    """The output's delimiter, end of line and decimal mark (``--excel``: Belgian Excel)."""
-    return (";", "\r\n", ",") if args.excel else (",", "\n", ".")
+class _Reporter:
+    """Reports malformed rows on standard error, with a hint at the first one not in UTF-8."""
+
+    def __init__(self, *, hint: bool) -> None:
+        self.hint = hint
+
+    def __call__(self, message: str, not_utf8: bool) -> None:
+        warn(message)
+        if self.hint and not_utf8:
+            self.hint = False
+            warn("hint: the file is not UTF-8; if Excel saved it, try --encoding cp1252")
+
+    def row(self, error: RowError) -> None:
+        self(error.message, error.expected == "valid UTF-8 text")
 
 
-def _claim_lines(
-    claims: Iterator[Claim],
-    counter: TotalsCounter | None,
-    columns: Sequence[str],
-    out_format: Format,
+def _in_parts(
     args: argparse.Namespace,
-) -> Iterator[Out]:
-    """Each claim's output line and error, counted as it goes."""
-    delimiter, end, decimal = _csv_form(args)
-    for claim in claims:
-        if counter is not None:
-            counter.add(claim)
-        if out_format == "csv":
-            cells = claim_cells(claim, columns, lang=args.lang, decimal=decimal)
-            yield csv_line(cells, delimiter, end), claim.error
-        else:
-            yield jsonl_line(claim, lang=args.lang), claim.error
-
-
-def _write(
-    lines: Iterator[Out],
+    in_format: Format,
+    settings: Settings,
     output: Output,
-    columns: Sequence[str],
-    out_format: Format,
-    args: argparse.Namespace,
-) -> tuple[int, int, bool]:
-    """Write each line as it comes; report malformed rows; count the rows, the malformed, a stop."""
-    written = invalid = 0
-    hint = args.encoding == "utf-8-sig"
-    if out_format == "csv":
-        delimiter, end, _ = _csv_form(args)
-        if args.excel:
-            output.write("\ufeff")
-        output.write(csv_line(output_header(columns), delimiter, end))
+    reporter: _Reporter,
+) -> Done | None:
+    """Judge a grouped file in parts, in several processes; ``None`` to run in this one."""
+    jobs: int = args.jobs or _jobs.cores()
+    if jobs < 2 or not args.grouped or args.file == "-":
+        return None
+    delimiter = _DELIMITERS.get(args.delimiter or "")
+    columns = settings.columns
+    planned = _cuts.plan(args.file, args.encoding, delimiter, columns, jobs, kind=in_format)
+    if planned is None:
+        return None
+    folder = str(output.temp.parent) if output.temp else tempfile.gettempdir()
     try:
-        for text, error in lines:
-            if error is not None:
-                invalid += 1
-                warn(error.message)
-                if hint and error.expected == "valid UTF-8 text":
-                    hint = False
-                    warn("hint: the file is not UTF-8; if Excel saved it, try --encoding cp1252")
-            output.write(text)
-            written += 1
-    except InvalidRowError as error:
-        warn(f"{error} (stopped: --strict)")
-        return written, invalid + 1, True
-    return written, invalid, False
+        with _jobs.parts_judged(*planned, settings, folder) as judged:
+            if judged is None:
+                return None
+            output.write(settings.header())
+            for task, _ in judged:
+                for message, not_utf8 in _jobs.messages(task):
+                    reporter(message, not_utf8)
+                for chunk in _jobs.output_chunks(task):
+                    output.write(chunk)
+            counter, invalid = _jobs.merged(judged)
+            return Done(counter, invalid, None)
+    except _jobs.PartError as error:
+        raise WriteError(f"cannot write {output.shown}: {error}") from None
 
 
 def _print_summary(totals: Totals) -> None:

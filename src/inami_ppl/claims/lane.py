@@ -107,11 +107,14 @@ class Lane:
         out: tuple[str, str, str],
         lang: str,
         counter: TotalsCounter | None = None,
+        patients: set[str] | None = None,
     ) -> None:
         """Read with ``reader``; write with ``out`` = (delimiter, end of line, decimal mark).
 
-        ``counter``, when given, counts every row written (for the totals).
+        ``counter``, when given, counts every row written (for the totals); ``patients``,
+        when given, gets the patient of every row that has one.
         """
+        self.patients = patients
         self.columns = columns
         self.reader = reader
         self.counter = counter
@@ -281,8 +284,7 @@ class Lane:
         first: _Good | None = None
         for item in items:
             if isinstance(item, _Bad):
-                if self.counter is not None:
-                    self.counter.add(item.claim)
+                self._count(item.claim)
                 out.append((item.position, (item.text, item.claim.error)))
             elif first is not None and item.patient.birth_date != first.patient.birth_date:
                 error = RowError(
@@ -291,8 +293,7 @@ class Lane:
                     expected=f"the birth date of this patient's row on line {first.line}",
                 )
                 bad = self._bad(item.position, error, self._record(item.cells), item.patient_id)
-                if self.counter is not None:
-                    self.counter.add(bad.claim)
+                self._count(bad.claim)
                 out.append((bad.position, (bad.text, error)))
             else:
                 first = first or item
@@ -303,14 +304,22 @@ class Lane:
             self.reader.rules,
             accept_unconfirmed=self.reader.accept_unconfirmed,
         )
-        counter = self.counter
+        counter, patients = self.counter, self.patients
         for item, found in zip(good, verdicts, strict=True):
             before, after, assessment = self._tail(found)
             if counter is not None:
                 counter.add_assessment(item.patient_id, assessment)
+            if patients is not None:
+                patients.add(item.patient_id)
             out.append((item.position, (self._echo(item) + before + str(item.line) + after, None)))
         out.sort(key=_first)
         return out
+
+    def _count(self, claim: Claim) -> None:
+        if self.counter is not None:
+            self.counter.add(claim)
+        if self.patients is not None and claim.patient_id is not None:
+            self.patients.add(claim.patient_id)
 
     def judge(self, raws: Iterable[tuple[int, int, object]]) -> list[tuple[int, Out]]:
         """The output lines of rows of any patients, in the order of their positions."""

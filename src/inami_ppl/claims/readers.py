@@ -12,14 +12,14 @@ import csv
 import io
 import json
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, Final, Literal, TypeVar
 
 from inami_ppl.claims.cells import ISO_DATE, has_surrogates
 from inami_ppl.claims.columns import OUTPUT_COLUMNS
 from inami_ppl.claims.judge import assess_rows
-from inami_ppl.claims.rows import split_rows
+from inami_ppl.claims.rows import SplitRow, split_rows
 from inami_ppl.claims.schema import (
     COLUMNS,
     OPTIONAL_COLUMNS,
@@ -158,7 +158,12 @@ def _described(columns: Sequence[str]) -> str:
 
 
 def _csv_rows(stream: IO[str], columns: tuple[str, ...], delimiter: str) -> Iterator[NumberedRow]:
-    for line, cells, _ in split_rows(stream, columns, delimiter):
+    return as_records(split_rows(stream, columns, delimiter), columns)
+
+
+def as_records(rows: Iterable[SplitRow], columns: tuple[str, ...]) -> Iterator[NumberedRow]:
+    """Split rows as numbered records (each row's cells by column name)."""
+    for line, cells, _ in rows:
         yield line, cells if isinstance(cells, RowError) else dict(zip(columns, cells, strict=True))
 
 
@@ -183,8 +188,8 @@ def _prepend(first: NumberedRow, rest: Iterator[NumberedRow]) -> Iterator[Number
     yield from rest
 
 
-def _jsonl_rows(stream: IO[str]) -> Iterator[NumberedRow]:
-    for line, text in enumerate(stream, start=1):
+def _jsonl_rows(stream: IO[str], *, first_line: int = 1) -> Iterator[NumberedRow]:
+    for line, text in enumerate(stream, start=first_line):
         if not text.strip():
             continue
         try:
@@ -261,6 +266,7 @@ def assess_file(
     delimiter: str | None = None,
     date_format: str = ISO_DATE,
     progress: Callable[[ReadProgress], object] | None = None,
+    jobs: int = 1,
 ) -> Iterator[Claim]:
     """Assess a claims file (a path or an open text file), CSV or JSON lines.
 
@@ -271,6 +277,10 @@ def assess_file(
     ``progress``, when given, is called with a :class:`ReadProgress` every thousand
     rows read or so, and once at the end.
 
+    ``jobs`` above 1 judges a grouped file given by its path in that many processes
+    at once (the claims are the same; they come once every part is judged, and
+    ``progress`` is called at the end only); other files are judged in this process.
+
     Raises:
         ClaimsFileError: the CSV header is missing or wrong (when iteration starts).
         InvalidRowError: in strict mode, the first malformed row.
@@ -278,6 +288,9 @@ def assess_file(
     """
     if progress is not None and not callable(progress):
         raise InvalidInputError("progress", type(progress).__name__, "a callable or None")
+    count: object = jobs
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise InvalidInputError("jobs", jobs, "a number of processes (1 or more)")
     options: dict[str, Any] = {
         "grouped": grouped,
         "strict": strict,
@@ -298,6 +311,20 @@ def assess_file(
             raise InvalidInputError("encoding", encoding, "a known text encoding") from None
         with stream:
             kind = format or guess_format(os.fspath(source))
+            if jobs > 1 and grouped:
+                from inami_ppl import _jobs  # noqa: PLC0415  (it reads files with this module)
+
+                yield from _jobs.claims_in_parts(
+                    stream,
+                    os.fspath(source),
+                    kind=kind,
+                    encoding=encoding,
+                    delimiter=delimiter,
+                    progress=progress,
+                    options=options,
+                    jobs=jobs,
+                )
+                return
             yield from _assess_stream(stream, kind, delimiter, progress, options)
     elif not callable(getattr(source, "read", None)):
         raise ClaimsFileError("file", type(source).__name__, "a path or an open text file")
