@@ -70,5 +70,18 @@ def episode_rules() -> Rules:
     return attrs.evolve(rules, rulesets=rulesets)
 
 
+def dated_window_rules(*policies: str) -> Rules:
+    """The bundled rules with the window policy of each rule set, in date order, named."""
+    rules = default_rules()
+    ordered = sorted(rules.rulesets, key=lambda r: r.start)
+    if len(policies) != len(ordered):
+        raise ValueError(f"{len(ordered)} policies expected")
+    rulesets = tuple(
+        attrs.evolve(r, window=attrs.evolve(r.window or rules.window, policy=policy))
+        for r, policy in zip(ordered, policies, strict=True)
+    )
+    return attrs.evolve(rules, rulesets=rulesets)
+
+
 # The frozen rule table that the mechanism tests read (conftest.py makes it the default).
 FIXTURE_TABLE = Path(__file__).parent / "fixtures" / "rules.toml"

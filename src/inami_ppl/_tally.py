@@ -14,7 +14,7 @@ from collections import Counter, deque
 from collections.abc import Iterable, Sequence
 
 from inami_ppl.model import Function, Kind, Modality, Network, Session, Setting
-from inami_ppl.periods import WindowPolicy
+from inami_ppl.periods import WindowPolicy, track
 
 
 class Tally:
@@ -34,6 +34,7 @@ class Tally:
         "_networks",
         "_no_provider_in_person",
         "_providers_in_person",
+        "_tracker",
         "_window",
         "policy",
     )
@@ -41,6 +42,7 @@ class Tally:
     def __init__(self, policy: WindowPolicy) -> None:
         """Start an empty tally that uses ``policy`` for the window."""
         self.policy = policy
+        self._tracker = track(policy)
         self._window: deque[Session] = deque()
         self._dates: list[dt.date] = []  # every accepted date, for the policy
         self._by_kind: dict[Kind, deque[dt.date]] = {}
@@ -65,6 +67,7 @@ class Tally:
         """Record an accepted session (dated on or after every earlier one)."""
         self._window.append(session)
         self._dates.append(session.date)
+        self._tracker.add(session.date)
         self._by_kind.setdefault(session.kind, deque()).append(session.date)
         self._networks[session.network] += 1
         if session.functional_assessment:
@@ -84,7 +87,7 @@ class Tally:
 
     def move_to(self, on: dt.date) -> None:
         """Drop the sessions that are no longer in the window ending on ``on``."""
-        first = self.policy.first_day(on, self._dates)
+        first = self._tracker.first_day(on)
         window = self._window
         while window and window[0].date < first:
             session = window.popleft()
@@ -94,6 +97,14 @@ class Tally:
                 self._assessed[session.function] -= 1
             if session.setting is Setting.INDIVIDUAL:
                 self._individual -= 1
+
+    def first_day(self, on: dt.date) -> dt.date:
+        """First date of the window ending on ``on``, by the policy over the dates added."""
+        return self._tracker.first_day(on)
+
+    def leaves_on(self, day: dt.date) -> dt.date:
+        """First date whose window no longer holds ``day``: ``policy.leaves_on(day, dates)``."""
+        return self._tracker.leaves_on(day)
 
     @property
     def dates(self) -> Sequence[dt.date]:
