@@ -115,7 +115,7 @@ def check_network_switch(ctx: Context) -> Reason | None:
         if other is session.network or (forced_ok and other not in open_to):
             continue
         last = tally.last_in(other)
-        frees_on = tally.policy.leaves_on(last, tally.dates)
+        frees_on = tally.leaves_on(last)
         if forced_ok and other is Network.CHILDREN_ADOLESCENTS:
             closes = birthday(birth_date, ruleset.integer("age.children_adolescents.max") + 1)
             frees_on = min(frees_on, closes)

@@ -90,7 +90,7 @@ def check_maxima(ctx: Context) -> Reason | None:
                 (Param.MAXIMUM, maximum),
                 (Param.USED, used),
                 (Param.NETWORK, ctx.session.network.value),
-                (Param.FREES_ON, tally.policy.leaves_on(oldest, tally.dates)),
+                (Param.FREES_ON, tally.leaves_on(oldest)),
             ),
             sources=(limit.source,),
         )
@@ -118,7 +118,7 @@ def check_combination(ctx: Context) -> Reason | None:
             params=(
                 (Param.KIND, kind.code),
                 (Param.CONFLICT, ",".join(k.code for k in present)),
-                (Param.FREES_ON, tally.policy.leaves_on(newest, tally.dates)),
+                (Param.FREES_ON, tally.leaves_on(newest)),
             ),
             sources=(combination.source,),
         )
