@@ -181,3 +181,40 @@ def test_a_policy_with_only_the_protocol_is_tracked_by_asking_it() -> None:
     assert d("2024-05-02") == tracker.first_day(d("2025-05-01"))
     assert d("2025-05-02") == tracker.first_day(d("2025-05-02"))
     assert d("2025-05-02") == tracker.leaves_on(d("2024-05-02"))
+
+
+KINDS = ["support", "treatment", "community"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    dates=date_lists(),
+    functions=st.lists(st.sampled_from(KINDS), min_size=40, max_size=40),
+    networks=st.lists(st.booleans(), min_size=40, max_size=40),
+)
+def test_a_tally_finds_the_kth_oldest_and_the_last_date_in_a_network_as_its_window_says(
+    dates: list[dt.date], functions: list[str], networks: list[bool]
+) -> None:
+    policy = TrailingWindow(12)
+    sessions = [
+        s(
+            day.isoformat(),
+            function,
+            "group",
+            network="children_adolescents" if young else "adults",
+        )
+        for day, function, young in zip(dates, functions, networks, strict=False)
+    ]
+    tally = Tally(policy)
+    for i, session in enumerate(sessions):
+        tally.add(session)
+        tally.move_to(session.date)
+        first = policy.first_day(session.date, ())
+        window = [x for x in sessions[: i + 1] if x.date >= first]
+        kinds = list(dict.fromkeys(x.kind for x in window))
+        for chosen in ([session.kind], kinds, kinds[1:]):
+            held = sorted(x.date for x in window if x.kind in chosen)
+            for k in range(1, len(held) + 1):
+                assert held[k - 1] == tally.kth_oldest(chosen, k)
+        for network in {x.network for x in window}:
+            assert max(x.date for x in window if x.network is network) == tally.last_in(network)
