@@ -62,12 +62,7 @@ def last(patient: Patient, sessions: list[Session]) -> Assessment:
 
 def episode_rules() -> Rules:
     """The bundled rules with the window opened by an episode's first session (RULES.md §4)."""
-    rules = default_rules()
-    rulesets = tuple(
-        attrs.evolve(r, window=attrs.evolve(r.window or rules.window, policy="episode"))
-        for r in rules.rulesets
-    )
-    return attrs.evolve(rules, rulesets=rulesets)
+    return dated_window_rules(*("episode" for _ in default_rules().rulesets))
 
 
 def dated_window_rules(*policies: str) -> Rules:
