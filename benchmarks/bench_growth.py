@@ -16,7 +16,9 @@ that only its length changes. Three calls are timed:
   history must stay flat. That is the time beyond the same call with an empty history
   (measured alongside, ``n = 0``), divided by n.
 * ``assess_history(patient, sessions)``: the n sessions in random order, judged in one
-  pass (most are refused: quotas, one a day).
+  pass (most are refused: quotas, one a day); and, as ``assess_history accepted``, the same
+  dates with support group sessions with the context (no maximum, not held to one a day),
+  all accepted, so that the window holds every session of the last 12 months.
 * ``next_allowed_date(patient, history, session)``: a support/individual session on the
   history's first day. The history fills its maximum in every window and has sessions on
   almost every day, so every candidate date is tried (the answer is ``None``).
@@ -51,6 +53,7 @@ from bench_assess import LAST_DAY, PATIENT, make_session, measure
 from inami_ppl import (
     Assessment,
     Function,
+    Modality,
     Network,
     Rules,
     Session,
@@ -65,11 +68,7 @@ SIZES = (100, 1_000, 5_000, 20_000)
 QUICK_SIZES = (100, 1_000, 5_000)
 DENSITY = 16  # sessions a day: 20,000 sessions span 1,250 days, all after 2024-04-01
 TARGET_SPREAD = 0.25  # time per session within +-25 % of its value at the smallest n
-FUNCTIONS = (
-    "assess",
-    "assess_history",
-    "next_allowed_date",
-)  # time per session within +-25 % of its value at the smallest n
+FUNCTIONS = ("assess", "assess_history", "assess_history accepted", "next_allowed_date")
 
 
 def episode_rules() -> Rules:
@@ -99,6 +98,9 @@ def calls(sessions: list[Session], rules: Rules) -> dict[str, Callable[[], objec
     return {
         "assess": functools.partial(assess, PATIENT, sessions, support, rules=rules),
         "assess_history": functools.partial(assess_history, PATIENT, sessions, rules=rules),
+        "assess_history accepted": functools.partial(
+            assess_history, PATIENT, [_in_group(s) for s in sessions], rules=rules
+        ),
         "next_allowed_date": functools.partial(
             next_allowed_date, PATIENT, sessions, blocked, rules=rules
         ),
@@ -106,6 +108,17 @@ def calls(sessions: list[Session], rules: Rules) -> dict[str, Callable[[], objec
 
 
 Key = tuple[str, str, int]  # function, window policy, n
+
+
+def _in_group(session: Session) -> Session:
+    """``session`` as a support group session with the context: always accepted."""
+    return attrs.evolve(
+        session,
+        function=Function.SUPPORT,
+        setting=Setting.GROUP,
+        modality=Modality.PRACTICE,
+        with_context=True,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -151,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         verdict = "PASS" if spread <= TARGET_SPREAD else "MISS"
         misses += verdict == "MISS"
         shown = " ".join(f"x{ratios[n]:.2f}" for n in sizes)
-        print(f"  {name:<18} {policy:<9} {shown}  spread {spread:.0%}  {verdict}")
+        print(f"  {name:<23} {policy:<9} {shown}  spread {spread:.0%}  {verdict}")
     return 1 if misses else 0
 
 
@@ -187,7 +200,7 @@ def _table(
 ) -> dict[tuple[str, str], dict[int, float]]:
     """Print the figures; return the best time per session by (function, policy) and n."""
     header = (
-        f"  {'function':<18} {'window':<9} {'n':>7} {'loops':>5} {'median ms/call':>15}"
+        f"  {'function':<23} {'window':<9} {'n':>7} {'loops':>5} {'median ms/call':>15}"
         f" {'us/session':>11} {'best us/s.':>11} {'vs n=' + format(sizes[0], ','):>9}  result"
     )
     print(header)
@@ -197,7 +210,7 @@ def _table(
     for name, policy, n in order:
         result = timed[name, policy, n][1]
         median, fastest = statistics.median(runs[name, policy, n]), min(runs[name, policy, n])
-        shown = f"  {name:<18} {policy:<9} {n:>7,} {loops[name, policy, n]:>5}"
+        shown = f"  {name:<23} {policy:<9} {n:>7,} {loops[name, policy, n]:>5}"
         shown += f" {median * 1e3:>15,.2f}"
         if n == 0:
             print(f"{shown} {'-':>11} {'-':>11} {'-':>9}  {result} (the fixed cost)")
