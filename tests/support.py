@@ -62,10 +62,18 @@ def last(patient: Patient, sessions: list[Session]) -> Assessment:
 
 def episode_rules() -> Rules:
     """The bundled rules with the window opened by an episode's first session (RULES.md §4)."""
+    return dated_window_rules(*("episode" for _ in default_rules().rulesets))
+
+
+def dated_window_rules(*policies: str) -> Rules:
+    """The bundled rules with the window policy of each rule set, in date order, named."""
     rules = default_rules()
+    ordered = sorted(rules.rulesets, key=lambda r: r.start)
+    if len(policies) != len(ordered):
+        raise ValueError(f"{len(ordered)} policies expected")
     rulesets = tuple(
-        attrs.evolve(r, window=attrs.evolve(r.window or rules.window, policy="episode"))
-        for r in rules.rulesets
+        attrs.evolve(r, window=attrs.evolve(r.window or rules.window, policy=policy))
+        for r, policy in zip(ordered, policies, strict=True)
     )
     return attrs.evolve(rules, rulesets=rulesets)
 

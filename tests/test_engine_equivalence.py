@@ -9,16 +9,20 @@ reference's, for ``assess``, ``assess_history``, ``remaining`` and
 
 from __future__ import annotations
 
+import datetime as dt
 import random
+from collections.abc import Callable
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import inami_ppl
-from inami_ppl import Patient, Rules, Session, default_rules
+from inami_ppl import Network, Patient, Rules, Session, default_rules
+from inami_ppl._ruleset import DatedWindow
 from reference import assess as reference
-from strategies import histories, patients, sessions_near
-from support import episode_rules
+from strategies import FIRST_DATE, LAST_DATE, histories, kinds_in_force, patients, sessions_near
+from support import ADULT, dated_window_rules, episode_rules
 
 RULES = st.sampled_from(["trailing", "episode"])
 
@@ -72,3 +76,77 @@ def test_the_reference_is_not_the_library() -> None:
     # The comparison means something only if the two engines are separate code.
     assert reference.assess_history is not inami_ppl.assess_history
     assert reference._policy(default_rules()) is not default_rules().policy()
+
+
+# Rules whose window policy changes with the rule set: the window of one date may then
+# start before the window of an earlier date.
+DATED: dict[str, Callable[[], Rules]] = {
+    "trailing": default_rules,
+    "episode": episode_rules,
+    "episode then trailing": lambda: dated_window_rules("episode", "trailing"),
+    "trailing then episode": lambda: dated_window_rules("trailing", "episode"),
+}
+
+
+def test_rules_whose_policy_changes_use_a_dated_window() -> None:
+    assert isinstance(DATED["episode then trailing"]().policy(), DatedWindow)
+    assert not isinstance(DATED["episode"]().policy(), DatedWindow)
+
+
+def _long_history(rng: random.Random, size: int, first: dt.date, days: int) -> list[Session]:
+    """``size`` sessions of an adult over ``days`` days from ``first``, of kinds in force."""
+    out = []
+    for _ in range(size):
+        day = min(LAST_DATE, first + dt.timedelta(days=rng.randrange(days)))
+        function, setting = rng.choice(kinds_in_force(day))
+        out.append(
+            Session(
+                date=day,
+                network=Network.ADULTS,
+                function=function,
+                setting=setting,
+                functional_assessment=rng.random() < 0.5,
+                with_context=rng.random() < 0.1,
+            )
+        )
+    return out
+
+
+@pytest.mark.parametrize("policy", DATED)
+@settings(max_examples=12, deadline=None)
+@given(
+    seed=st.integers(min_value=0, max_value=2**32),
+    size=st.sampled_from([60, 150, 300]),
+    days=st.sampled_from([120, 500, 1200, 2300]),
+)
+def test_next_allowed_date_after_a_long_history_is_the_references(
+    policy: str, seed: int, size: int, days: int
+) -> None:
+    # Many sessions, the quotas often full: many dates are tried before one is found.
+    rng = random.Random(seed)
+    rules = DATED[policy]()
+    first = FIRST_DATE + dt.timedelta(days=rng.randrange((LAST_DATE - FIRST_DATE).days))
+    history = _long_history(rng, size, first, days)
+    accepted = [
+        a.session for a in reference.assess_history(ADULT, history, rules=rules) if a.allowed
+    ]
+    for earlier in (history, accepted):
+        session = _long_history(rng, 1, first, days // 3 + 1)[0]
+        ours = inami_ppl.next_allowed_date(ADULT, earlier, session, rules=rules)
+        assert ours == reference.next_allowed_date(ADULT, earlier, session, rules=rules)
+
+
+@pytest.mark.parametrize("policy", ["episode then trailing", "trailing then episode"])
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_dated_windows_decide_as_the_reference(policy: str, data: st.DataObject) -> None:
+    rules = DATED[policy]()
+    patient = data.draw(patients())
+    history = data.draw(histories(patient, max_size=24))
+    ours = inami_ppl.assess_history(patient, history, rules=rules)
+    assert ours == reference.assess_history(patient, history, rules=rules)
+    accepted = [a.session for a in ours if a.allowed]
+    session = data.draw(sessions_near(patient, accepted))
+    assert inami_ppl.next_allowed_date(
+        patient, accepted, session, rules=rules
+    ) == reference.next_allowed_date(patient, accepted, session, rules=rules)

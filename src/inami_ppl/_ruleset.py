@@ -30,7 +30,7 @@ from inami_ppl._ruletypes import (
 )
 from inami_ppl.errors import RuleDataError
 from inami_ppl.model import Function, Kind, SessionFacts, Source
-from inami_ppl.periods import WindowPolicy
+from inami_ppl.periods import WindowPolicy, WindowTracker, track
 
 __all__ = ["BEYOND_COVERAGE", "DatedWindow", "Ruleset", "collect_labels"]
 
@@ -225,6 +225,46 @@ class DatedWindow:
         """First date whose window no longer holds ``day``."""
         candidate = self.policy_on(day).leaves_on(day, earlier)
         while self.first_day(candidate, earlier) <= day:
+            candidate += ONE_DAY
+        return candidate
+
+    def tracker(self) -> WindowTracker:
+        """The incremental form: a tracker of each policy met, fed every date."""
+        return _DatedTracker(self.policy_on)
+
+
+@final
+class _DatedTracker:
+    """One tracker per policy asked for; a policy first met later is fed the dates so far."""
+
+    __slots__ = ("_dates", "_policy_on", "_trackers")
+
+    def __init__(self, policy_on: Callable[[dt.date], WindowPolicy]) -> None:
+        self._policy_on = policy_on
+        self._dates: list[dt.date] = []
+        self._trackers: dict[WindowPolicy, WindowTracker] = {}
+
+    def _tracker(self, on: dt.date) -> WindowTracker:
+        policy = self._policy_on(on)
+        tracker = self._trackers.get(policy)
+        if tracker is None:
+            tracker = self._trackers[policy] = track(policy)
+            for day in self._dates:
+                tracker.add(day)
+        return tracker
+
+    def add(self, day: dt.date) -> None:
+        self._dates.append(day)
+        for tracker in self._trackers.values():
+            tracker.add(day)
+
+    def first_day(self, on: dt.date) -> dt.date:
+        return self._tracker(on).first_day(on)
+
+    def leaves_on(self, day: dt.date) -> dt.date:
+        # As DatedWindow.leaves_on: a later policy may keep ``day`` in its window longer.
+        candidate = self._tracker(day).leaves_on(day)
+        while self.first_day(candidate) <= day:
             candidate += ONE_DAY
         return candidate
 

@@ -7,14 +7,13 @@ session is ever re-scanned: each enters once and leaves once.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-import heapq
-import itertools
 from collections import Counter, deque
 from collections.abc import Iterable, Sequence
 
 from inami_ppl.model import Function, Kind, Modality, Network, Session, SessionFacts, Setting
-from inami_ppl.periods import WindowPolicy
+from inami_ppl.periods import WindowPolicy, track
 
 
 class Tally:
@@ -31,9 +30,11 @@ class Tally:
         "_day",
         "_day_count",
         "_individual",
+        "_last_in",
         "_networks",
         "_no_provider_in_person",
         "_providers_in_person",
+        "_tracker",
         "_window",
         "policy",
     )
@@ -41,10 +42,13 @@ class Tally:
     def __init__(self, policy: WindowPolicy) -> None:
         """Start an empty tally that uses ``policy`` for the window."""
         self.policy = policy
+        self._tracker = track(policy)
         self._window: deque[SessionFacts] = deque()
         self._dates: list[dt.date] = []  # every accepted date, for the policy
-        self._by_kind: dict[Kind, deque[dt.date]] = {}
+        # The dates of each kind since the first one still in the window (``_KindDates``).
+        self._by_kind: dict[Kind, _KindDates] = {}
         self._networks: Counter[Network] = Counter()
+        self._last_in: dict[Network, dt.date] = {}
         self._assessed: Counter[Function] = Counter()
         self._individual = 0
         self._day: dt.date | None = None
@@ -65,8 +69,13 @@ class Tally:
         """Record an accepted session (dated on or after every earlier one)."""
         self._window.append(session)
         self._dates.append(session.date)
-        self._by_kind.setdefault(session.kind, deque()).append(session.date)
+        self._tracker.add(session.date)
+        dates = self._by_kind.get(session.kind)
+        if dates is None:
+            dates = self._by_kind[session.kind] = _KindDates()
+        dates.append(session.date)
         self._networks[session.network] += 1
+        self._last_in[session.network] = session.date
         if session.functional_assessment:
             self._assessed[session.function] += 1
         if session.setting is Setting.INDIVIDUAL:
@@ -84,16 +93,24 @@ class Tally:
 
     def move_to(self, on: dt.date) -> None:
         """Drop the sessions that are no longer in the window ending on ``on``."""
-        first = self.policy.first_day(on, self._dates)
+        first = self._tracker.first_day(on)
         window = self._window
         while window and window[0].date < first:
             session = window.popleft()
-            self._by_kind[session.kind].popleft()
+            self._by_kind[session.kind].drop_first()
             self._networks[session.network] -= 1
             if session.functional_assessment:
                 self._assessed[session.function] -= 1
             if session.setting is Setting.INDIVIDUAL:
                 self._individual -= 1
+
+    def first_day(self, on: dt.date) -> dt.date:
+        """First date of the window ending on ``on``, by the policy over the dates added."""
+        return self._tracker.first_day(on)
+
+    def leaves_on(self, day: dt.date) -> dt.date:
+        """First date whose window no longer holds ``day``: ``policy.leaves_on(day, dates)``."""
+        return self._tracker.leaves_on(day)
 
     @property
     def dates(self) -> Sequence[dt.date]:
@@ -110,9 +127,23 @@ class Tally:
         return [kind for kind, dates in self._by_kind.items() if dates]
 
     def kth_oldest(self, kinds: Iterable[Kind], k: int) -> dt.date:
-        """The date of the ``k``-th oldest (1-based) session of ``kinds`` in the window."""
-        merged = heapq.merge(*(self._by_kind.get(kind, ()) for kind in kinds))
-        return next(itertools.islice(merged, k - 1, None))
+        """The date of the ``k``-th oldest (1-based) session of ``kinds`` in the window.
+
+        The window must hold at least ``k`` of them. The earliest date on or before
+        which ``k`` of them fall, found by bisection: no walk through the window.
+        """
+        held = [dates for kind in kinds if (dates := self._by_kind.get(kind))]
+        if len(held) == 1:
+            return held[0].at(k - 1)
+        low = min(dates.at(0) for dates in held).toordinal()
+        high = max(dates.at(-1) for dates in held).toordinal()
+        while low < high:
+            middle = dt.date.fromordinal((low + high) // 2)
+            if sum(dates.up_to(middle) for dates in held) >= k:
+                high = middle.toordinal()
+            else:
+                low = middle.toordinal() + 1
+        return dt.date.fromordinal(low)
 
     def networks(self) -> list[Network]:
         """The networks used by accepted sessions in the window."""
@@ -120,7 +151,8 @@ class Tally:
 
     def last_in(self, network: Network) -> dt.date:
         """The last date the window holds a session in ``network`` (which it must hold)."""
-        return next(s.date for s in reversed(self._window) if s.network is network)
+        # The window holds the latest sessions: the last one added in ``network`` is in it.
+        return self._last_in[network]
 
     def assessed(self, function: Function) -> bool:
         """Whether an accepted session of ``function`` in the window has the assessment."""
@@ -143,3 +175,37 @@ class Tally:
 
 def _date_key(session: Session) -> dt.date:
     return session.date
+
+
+class _KindDates:
+    """The dates of one kind in the window, in order: a list and the index of the first.
+
+    Dropping the first date moves the index; the list is cut when half of it is dropped,
+    so that each date costs O(1) overall and a position is found by bisection.
+    """
+
+    __slots__ = ("_dates", "_first")
+
+    def __init__(self) -> None:
+        self._dates: list[dt.date] = []
+        self._first = 0
+
+    def __len__(self) -> int:
+        return len(self._dates) - self._first
+
+    def append(self, day: dt.date) -> None:
+        self._dates.append(day)
+
+    def drop_first(self) -> None:
+        self._first += 1
+        if self._first * 2 > len(self._dates):
+            del self._dates[: self._first]
+            self._first = 0
+
+    def at(self, i: int) -> dt.date:
+        """The ``i``-th date of the window (``-1``: the last)."""
+        return self._dates[i if i < 0 else self._first + i]
+
+    def up_to(self, day: dt.date) -> int:
+        """How many dates of the window are on or before ``day``."""
+        return bisect.bisect_right(self._dates, day, self._first) - self._first

@@ -22,7 +22,7 @@ from inami_ppl.context import Context
 from inami_ppl.decision import Assessment, Reason
 from inami_ppl.errors import InvalidInputError, OutOfCoverageError
 from inami_ppl.model import Network, Patient, Session, SessionFacts, Setting, as_session
-from inami_ppl.periods import ONE_DAY, WindowPolicy, birthday
+from inami_ppl.periods import ONE_DAY, WindowPolicy, birthday, track
 from inami_ppl.quotas import Remaining
 from inami_ppl.rulesets import Parameter, Rules, Ruleset, resolve_rules
 from inami_ppl.tariffs import Share, share_for, share_of
@@ -358,18 +358,48 @@ def next_allowed_date(
     rules.at(session.date)
     earlier = sorted(checked_sessions("history", history, rules), key=lambda s: s.date)
     policy = _policy(rules)
-    dates = [s.date for s in earlier]
-    candidates = {session.date, *rules.change_dates()}
-    for day in dates:
-        candidates.update((day, day + ONE_DAY, policy.leaves_on(day, dates)))
-    ruleset_ages = {rules.at(day).integer("age.adults.min") for day in rules.change_dates()}
-    ruleset_ages |= {
-        rules.at(day).integer("age.children_adolescents.max") + 1 for day in rules.change_dates()
-    }
-    candidates.update(birthday(patient.birth_date, age) for age in ruleset_ages)
-    for day in sorted(d for d in candidates if session.date <= d <= rules.coverage_end):
+    candidates = _candidates(patient, earlier, session.date, rules, policy)
+    # One tally moved forward through the candidates, in date order: each session of the
+    # history enters it once, and leaves it once.
+    tally = Tally(policy)
+    added = 0
+    floor = dt.date.min
+    for day in candidates:
+        while added < len(earlier) and earlier[added].date <= day:
+            tally.add(earlier[added])
+            added += 1
+        first = tally.first_day(day)
+        if first < floor:
+            # A dated window moved back where its policy changes: the sessions it had
+            # dropped count again, so the tally is built afresh for this date.
+            tally = Tally.of(policy, earlier[:added], day)
+        else:
+            tally.move_to(day)
+        floor = first
         moved = attrs.evolve(session, date=day)
-        ruleset = rules.at(day)
-        if _judge(patient, moved, ruleset, Tally.of(policy, earlier, day)).allowed:
+        if _judge(patient, moved, rules.at(day), tally).allowed:
             return day
     return None
+
+
+def _candidates(
+    patient: Patient, earlier: list[Session], start: dt.date, rules: Rules, policy: WindowPolicy
+) -> list[dt.date]:
+    """The dates from ``start`` on where a decision can change, in order.
+
+    A session entering or leaving the window (the policy asked once per date of the
+    history), the day after a session, a birthday that opens or closes a network, a
+    change of rules; none after the rules' coverage.
+    """
+    tracker = track(policy)
+    dates = dict.fromkeys(s.date for s in earlier)  # in order, each once
+    for day in dates:
+        tracker.add(day)
+    candidates = {start, *rules.change_dates()}
+    for day in dates:
+        candidates.update((day, day + ONE_DAY, tracker.leaves_on(day)))
+    changes = rules.change_dates()
+    ages = {rules.at(day).integer("age.adults.min") for day in changes}
+    ages |= {rules.at(day).integer("age.children_adolescents.max") + 1 for day in changes}
+    candidates.update(birthday(patient.birth_date, age) for age in ages)
+    return sorted(day for day in candidates if start <= day <= rules.coverage_end)

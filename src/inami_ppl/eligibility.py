@@ -107,7 +107,7 @@ def check_network_switch(ctx: Context) -> Reason | None:
         if other is network or (forced_ok and other not in open_to):
             continue
         last = tally.last_in(other)
-        frees_on = tally.policy.leaves_on(last, tally.dates)
+        frees_on = tally.leaves_on(last)
         if forced_ok and other is Network.CHILDREN_ADOLESCENTS:
             max_age = ctx.ruleset.integer("age.children_adolescents.max")
             frees_on = min(frees_on, birthday(ctx.patient.birth_date, max_age + 1))

@@ -3,6 +3,10 @@
 The window is a policy chosen by name in the rule tables (``[window] policy``), so
 that another anchoring is a data change: the quota and eligibility code only ever
 asks a policy which dates are in the window.
+
+A policy answers from the list of accepted dates it is given; its tracker
+(:func:`track`) is fed the dates one by one, in order, and answers the same
+questions without reading them again, so that a history is judged in one pass.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import calendar
 import datetime as dt
 import functools
 from collections.abc import Sequence
-from typing import Protocol, final
+from typing import Protocol, final, runtime_checkable
 
 import attrs
 from dateutil.relativedelta import relativedelta
@@ -20,7 +24,15 @@ from dateutil.relativedelta import relativedelta
 from inami_ppl._validate import check_date
 from inami_ppl.errors import InvalidInputError
 
-__all__ = ["EpisodeWindow", "TrailingWindow", "WindowPolicy", "add_months", "age_on"]
+__all__ = [
+    "EpisodeWindow",
+    "TrailingWindow",
+    "WindowPolicy",
+    "WindowTracker",
+    "add_months",
+    "age_on",
+    "track",
+]
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -97,6 +109,63 @@ class WindowPolicy(Protocol):
         ...  # pragma: no cover
 
 
+class WindowTracker(Protocol):
+    """A window policy fed the accepted dates in order, answering without re-reading them.
+
+    After ``add`` of the dates ``d1 <= d2 <= ...``, :meth:`first_day` and
+    :meth:`leaves_on` answer what the policy answers with ``earlier = [d1, d2, ...]``.
+    """
+
+    def add(self, day: dt.date) -> None:
+        """Record an accepted date, on or after every date recorded before."""
+        ...  # pragma: no cover
+
+    def first_day(self, on: dt.date) -> dt.date:
+        """First date (inclusive) of the window that ends on ``on``."""
+        ...  # pragma: no cover
+
+    def leaves_on(self, day: dt.date) -> dt.date:
+        """First session date whose window no longer holds a session dated ``day``."""
+        ...  # pragma: no cover
+
+
+@runtime_checkable
+class _Tracked(Protocol):
+    def tracker(self) -> WindowTracker: ...  # pragma: no cover
+
+
+def track(policy: WindowPolicy) -> WindowTracker:
+    """A tracker of ``policy``: its own incremental form, or one that asks it every time.
+
+    >>> tracker = track(EpisodeWindow(12))
+    >>> tracker.add(dt.date(2024, 1, 10))
+    >>> tracker.first_day(dt.date(2024, 12, 31)), tracker.leaves_on(dt.date(2024, 1, 10))
+    (datetime.date(2024, 1, 10), datetime.date(2025, 1, 10))
+    """
+    if isinstance(policy, _Tracked):
+        return policy.tracker()
+    return _Rescanning(policy)
+
+
+class _Rescanning:
+    """The tracker of a policy with no incremental form: it keeps the dates and asks."""
+
+    __slots__ = ("_dates", "_policy")
+
+    def __init__(self, policy: WindowPolicy) -> None:
+        self._policy = policy
+        self._dates: list[dt.date] = []
+
+    def add(self, day: dt.date) -> None:
+        self._dates.append(day)
+
+    def first_day(self, on: dt.date) -> dt.date:
+        return self._policy.first_day(on, self._dates)
+
+    def leaves_on(self, day: dt.date) -> dt.date:
+        return self._policy.leaves_on(day, self._dates)
+
+
 @final
 @attrs.frozen
 class TrailingWindow:
@@ -125,6 +194,27 @@ class TrailingWindow:
         while self.first_day(candidate, earlier) <= day:
             candidate += ONE_DAY
         return candidate
+
+    def tracker(self) -> WindowTracker:
+        """The incremental form: the window depends on the date alone."""
+        return _TrailingTracker(self)
+
+
+@final
+class _TrailingTracker:
+    __slots__ = ("_policy",)
+
+    def __init__(self, policy: TrailingWindow) -> None:
+        self._policy = policy
+
+    def add(self, day: dt.date) -> None:
+        """Nothing to record: the trailing window ignores the earlier sessions."""
+
+    def first_day(self, on: dt.date) -> dt.date:
+        return self._policy.first_day(on, ())
+
+    def leaves_on(self, day: dt.date) -> dt.date:
+        return self._policy.leaves_on(day, ())
 
 
 @final
@@ -158,6 +248,39 @@ class EpisodeWindow:
     def leaves_on(self, day: dt.date, earlier: Sequence[dt.date]) -> dt.date:
         """The end of the episode that holds ``day``."""
         return add_months(self._opening(day, earlier), self.months)
+
+    def tracker(self) -> WindowTracker:
+        """The incremental form: it records the opening and the end of each episode."""
+        return _EpisodeTracker(self.months)
+
+
+@final
+class _EpisodeTracker:
+    """The episodes of the dates added so far; each question is a bisection over them."""
+
+    __slots__ = ("_ends", "_last", "_months", "_openings")
+
+    def __init__(self, months: int) -> None:
+        self._months = months
+        self._openings: list[dt.date] = []
+        self._ends: list[dt.date] = []
+        self._last = dt.date.min
+
+    def add(self, day: dt.date) -> None:
+        if day < self._last:
+            raise InvalidInputError("day", day, f"a date on or after {self._last.isoformat()}")
+        self._last = day
+        if not self._ends or day >= self._ends[-1]:
+            self._openings.append(day)
+            self._ends.append(add_months(day, self._months))
+
+    def first_day(self, on: dt.date) -> dt.date:
+        # The last episode opened on or before ``on``; ``on`` itself when it has ended.
+        i = bisect.bisect_right(self._openings, on) - 1
+        return self._openings[i] if i >= 0 and on < self._ends[i] else on
+
+    def leaves_on(self, day: dt.date) -> dt.date:
+        return add_months(self.first_day(day), self._months)
 
 
 POLICIES: dict[str, type[TrailingWindow] | type[EpisodeWindow]] = {

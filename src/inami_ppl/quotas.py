@@ -69,8 +69,6 @@ def check_maxima(ctx: Context) -> Reason | None:
     table order) is reported, with the date a session frees up. The context's
     ``standing`` is :func:`standings` for the session.
     """
-    if all(used < maximum for _, maximum, used in ctx.standing):
-        return None  # the common case: room under every maximum
     tally, session = ctx.tally, ctx.session
     limits = ctx.rules.limits_for[(session.kind, session.network)]
     for (limit, maximum, used), (_, _, raws) in zip(ctx.standing, limits, strict=True):
@@ -84,7 +82,7 @@ def check_maxima(ctx: Context) -> Reason | None:
                 (Param.MAXIMUM, maximum),
                 (Param.USED, used),
                 (Param.NETWORK, session.network.value),
-                (Param.FREES_ON, tally.policy.leaves_on(oldest, tally.dates)),
+                (Param.FREES_ON, tally.leaves_on(oldest)),
             ),
             sources=(limit.source,),
         )
@@ -110,7 +108,7 @@ def check_combination(ctx: Context) -> Reason | None:
             params=(
                 (Param.KIND, kind.code),
                 (Param.CONFLICT, ",".join(k.code for k in present)),
-                (Param.FREES_ON, tally.policy.leaves_on(newest, tally.dates)),
+                (Param.FREES_ON, tally.leaves_on(newest)),
             ),
             sources=(combination.source,),
         )

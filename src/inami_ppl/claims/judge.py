@@ -9,8 +9,8 @@ files (:mod:`~inami_ppl.claims.spill`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import cast, final
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Final, Protocol, TypeVar, cast, final
 
 import attrs
 
@@ -128,32 +128,55 @@ def _position(pair: tuple[int, Claim]) -> int:
 
 def _grouped(assessor: _Assessor, rows: Iterable[NumberedRow]) -> Iterator[Claim]:
     """Stream: one patient's rows at a time (they must stand next to each other)."""
+    items = (assessor.read(position, line, record) for position, (line, record) in enumerate(rows))
+    for group in patient_runs(items, lambda item: _split(assessor, item)):
+        for _, claim in assessor.decide(group):
+            yield claim
+
+
+def _split(assessor: _Assessor, item: _Item) -> _Item:
+    """A row of a patient whose rows were split, reported (see :func:`patient_runs`)."""
+    line, cells = (
+        (item.line, item.cells) if isinstance(item, Row) else (item.claim.line, item.claim.cells)
+    )
+    error = RowError(line=line, field="patient_id", expected=SPLIT_RUN)
+    return assessor.fail(item.position, error, cells, item.patient_id)
+
+
+#: What a row of a patient whose rows are split (grouped input) is reported with.
+SPLIT_RUN: Final = "the rows of one patient next to each other (grouped input)"
+
+
+class _Run(Protocol):
+    @property
+    def patient_id(self) -> str | None: ...
+
+
+T = TypeVar("T", bound=_Run)
+
+
+def patient_runs(items: Iterable[T], split: Callable[[T], T]) -> Iterator[list[T]]:
+    """The items of a grouped input, one patient's run at a time (the first may be empty).
+
+    Judged apart from the rows before the split, a row of a patient whose run has
+    already ended would get a wrong decision: ``split`` turns every such row into
+    one that is reported instead.
+    """
     closed: set[str] = set()
     current: str | None = None
-    group: list[_Item] = []
-    for position, (line, record) in enumerate(rows):
-        item = assessor.read(position, line, record)
+    group: list[T] = []
+    for item in items:
         patient = item.patient_id
         if patient is not None and patient != current:
-            for _, claim in assessor.decide(group):
-                yield claim
+            yield group
             group = []
             if current is not None:
                 closed.add(current)
             current = patient
         if patient is not None and patient in closed:
-            # Judged apart from the rows before the split, this row would get a wrong
-            # decision: every row after the split is reported instead.
-            error = RowError(
-                line=line,
-                field="patient_id",
-                expected="the rows of one patient next to each other (grouped input)",
-            )
-            cells = record if isinstance(record, Mapping) else {}
-            item = assessor.fail(position, error, cells, patient)
+            item = split(item)  # noqa: PLW2901  (the row, reported)
         group.append(item)
-    for _, claim in assessor.decide(group):
-        yield claim
+    yield group
 
 
 def _ungrouped(

@@ -26,8 +26,9 @@ from inami_ppl.assess import Verdict, verdicts_in_order, written_up
 from inami_ppl.claims import spill as spilling
 from inami_ppl.claims.cells import BadCellError, RowReader, has_surrogates, patient_id_of, row_error
 from inami_ppl.claims.columns import OUTPUT_COLUMNS
+from inami_ppl.claims.judge import SPLIT_RUN, patient_runs
 from inami_ppl.claims.rows import SplitRow
-from inami_ppl.claims.schema import Claim, RowError
+from inami_ppl.claims.schema import COLUMNS, Claim, RowError
 from inami_ppl.claims.spill import spill
 from inami_ppl.claims.writers import echo_cells, quoted_cells, result_cells
 from inami_ppl.decision import Assessment
@@ -37,14 +38,10 @@ __all__ = ["Facts", "Lane"]
 
 # Distinct values remembered before a cache starts again (a file of odd values).
 _REMEMBERED: Final = 200_000
-# The session cells that make a session's shape, with its patient's flag.
+# The session cells that make a session's shape (from network to functional_assessment),
+# with the flag of the patient's condition.
 _SHAPE: Final = (
-    "network",
-    "function",
-    "setting",
-    "modality",
-    "with_context",
-    "functional_assessment",
+    *COLUMNS[COLUMNS.index("network") : COLUMNS.index("provider")],
     "unable_to_travel",
 )
 _LINE: Final = OUTPUT_COLUMNS.index("line")
@@ -106,13 +103,13 @@ class Lane:
         delimiter: str,
         out: tuple[str, str, str],
         lang: str,
-        counter: TotalsCounter | None = None,
+        counter: TotalsCounter,
         patients: set[str] | None = None,
     ) -> None:
         """Read with ``reader``; write with ``out`` = (delimiter, end of line, decimal mark).
 
-        ``counter``, when given, counts every row written (for the totals); ``patients``,
-        when given, gets the patient of every row that has one.
+        ``counter`` counts every row written (for the totals); ``patients``, when given,
+        gets the patient of every row that has one.
         """
         self.patients = patients
         self.columns = columns
@@ -307,8 +304,7 @@ class Lane:
         counter, patients = self.counter, self.patients
         for item, found in zip(good, verdicts, strict=True):
             before, after, assessment = self._tail(found)
-            if counter is not None:
-                counter.add_assessment(item.patient_id, assessment)
+            counter.add_assessment(item.patient_id, assessment)
             if patients is not None:
                 patients.add(item.patient_id)
             out.append((item.position, (self._echo(item) + before + str(item.line) + after, None)))
@@ -316,8 +312,7 @@ class Lane:
         return out
 
     def _count(self, claim: Claim) -> None:
-        if self.counter is not None:
-            self.counter.add(claim)
+        self.counter.add(claim)
         if self.patients is not None and claim.patient_id is not None:
             self.patients.add(claim.patient_id)
 
@@ -334,30 +329,22 @@ class Lane:
 
     def grouped(self, rows: Iterable[SplitRow]) -> Iterator[Out]:
         """Stream: one patient's rows at a time (they must stand next to each other)."""
-        closed: set[str] = set()
-        current: str | None = None
-        group: list[_Item] = []
-        for position, (line, cells, plain) in enumerate(rows):
-            item = self.read(position, line, cells, plain)
-            patient = item.patient_id
-            if patient is not None and patient != current:
-                for _, out in self.decide(group):
-                    yield out
-                group = []
-                if current is not None:
-                    closed.add(current)
-                current = patient
-            if patient is not None and patient in closed:
-                error = RowError(
-                    line=line,
-                    field="patient_id",
-                    expected="the rows of one patient next to each other (grouped input)",
-                )
-                record = {} if isinstance(cells, RowError) else self._record(cells)
-                item = self._bad(position, error, record, patient)
-            group.append(item)
-        for _, out in self.decide(group):
-            yield out
+        items = (
+            self.read(position, line, cells, plain)
+            for position, (line, cells, plain) in enumerate(rows)
+        )
+        for group in patient_runs(items, self._split):
+            for _, out in self.decide(group):
+                yield out
+
+    def _split(self, item: _Item) -> _Item:
+        """A row of a patient whose rows were split, reported (see ``patient_runs``)."""
+        if isinstance(item, _Good):
+            line, record = item.line, self._record(item.cells)
+        else:
+            line, record = item.claim.line, item.claim.cells
+        error = RowError(line=line, field="patient_id", expected=SPLIT_RUN)
+        return self._bad(item.position, error, record, item.patient_id)
 
     def ungrouped(self, rows: Iterable[SplitRow]) -> Iterator[Out]:
         """Any order: judge each patient, give the lines in input order."""
