@@ -339,6 +339,7 @@ class Lane:
 
     def _split(self, item: _Item) -> _Item:
         """A row of a patient whose rows were split, reported (see ``patient_runs``)."""
+        record: Mapping[str, object]
         if isinstance(item, _Good):
             line, record = item.line, self._record(item.cells)
         else:
