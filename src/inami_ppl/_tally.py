@@ -26,6 +26,7 @@ class Tally:
     __slots__ = (
         "_assessed",
         "_by_kind",
+        "_counts",
         "_dates",
         "_day",
         "_day_count",
@@ -47,6 +48,7 @@ class Tally:
         self._dates: list[dt.date] = []  # every accepted date, for the policy
         # The dates of each kind since the first one still in the window (``_KindDates``).
         self._by_kind: dict[Kind, _KindDates] = {}
+        self._counts: dict[Kind, int] = {}  # how many of each kind: read for every decision
         self._networks: Counter[Network] = Counter()
         self._last_in: dict[Network, dt.date] = {}
         self._assessed: Counter[Function] = Counter()
@@ -74,6 +76,8 @@ class Tally:
         if dates is None:
             dates = self._by_kind[session.kind] = _KindDates()
         dates.append(session.date)
+        counts = self._counts
+        counts[session.kind] = counts.get(session.kind, 0) + 1
         self._networks[session.network] += 1
         self._last_in[session.network] = session.date
         if session.functional_assessment:
@@ -98,6 +102,7 @@ class Tally:
         while window and window[0].date < first:
             session = window.popleft()
             self._by_kind[session.kind].drop_first()
+            self._counts[session.kind] -= 1
             self._networks[session.network] -= 1
             if session.functional_assessment:
                 self._assessed[session.function] -= 1
@@ -119,12 +124,19 @@ class Tally:
 
     def count(self, kind: Kind) -> int:
         """Accepted sessions of ``kind`` in the window."""
-        dates = self._by_kind.get(kind)
-        return len(dates) if dates else 0
+        return self._counts.get(kind, 0)
+
+    def count_all(self, kinds: Iterable[Kind]) -> int:
+        """Accepted sessions of any of ``kinds`` in the window."""
+        get = self._counts.get
+        total = 0
+        for kind in kinds:
+            total += get(kind, 0)
+        return total
 
     def kinds(self) -> list[Kind]:
         """The kinds with at least one accepted session in the window."""
-        return [kind for kind, dates in self._by_kind.items() if dates]
+        return [kind for kind, count in self._counts.items() if count]
 
     def kth_oldest(self, kinds: Iterable[Kind], k: int) -> dt.date:
         """The date of the ``k``-th oldest (1-based) session of ``kinds`` in the window.

@@ -39,5 +39,4 @@ class Context(NamedTuple):
 
     def counted(self, kind: Kind) -> int:
         """Accepted sessions in the window that count as ``kind`` under the rule set (§6)."""
-        count = self.tally.count
-        return sum(count(raw) for raw in self.rules.raw_kinds.get(kind, ()))
+        return self.tally.count_all(self.rules.raw_kinds.get(kind, ()))

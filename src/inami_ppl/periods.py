@@ -16,7 +16,7 @@ import calendar
 import datetime as dt
 import functools
 from collections.abc import Sequence
-from typing import Protocol, final, runtime_checkable
+from typing import Protocol, cast, final
 
 import attrs
 from dateutil.relativedelta import relativedelta
@@ -129,7 +129,6 @@ class WindowTracker(Protocol):
         ...  # pragma: no cover
 
 
-@runtime_checkable
 class _Tracked(Protocol):
     def tracker(self) -> WindowTracker: ...  # pragma: no cover
 
@@ -142,9 +141,11 @@ def track(policy: WindowPolicy) -> WindowTracker:
     >>> tracker.first_day(dt.date(2024, 12, 31)), tracker.leaves_on(dt.date(2024, 1, 10))
     (datetime.date(2024, 1, 10), datetime.date(2025, 1, 10))
     """
-    if isinstance(policy, _Tracked):
-        return policy.tracker()
-    return _Rescanning(policy)
+    # Asked once per patient of a claims file: a plain attribute lookup, since a check
+    # against a runtime protocol costs more than judging a session.
+    if getattr(policy, "tracker", None) is None:
+        return _Rescanning(policy)
+    return cast("_Tracked", policy).tracker()
 
 
 class _Rescanning:

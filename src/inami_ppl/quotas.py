@@ -52,14 +52,11 @@ def standings(kind: Kind, network: Network, rules: Compiled, tally: Tally) -> tu
     Computed once per decision, for :func:`check_maxima` and :func:`quota_uses`, and
     once per kind by :func:`remaining_by_kind`.
     """
-    count = tally.count
-    out = []
-    for limit, maximum, raws in rules.limits_for[(kind, network)]:
-        used = 0
-        for raw in raws:
-            used += count(raw)
-        out.append((limit, maximum, used))
-    return tuple(out)
+    count_all = tally.count_all
+    return tuple(
+        (limit, maximum, count_all(raws))
+        for limit, maximum, raws in rules.limits_for[(kind, network)]
+    )
 
 
 def check_maxima(ctx: Context) -> Reason | None:

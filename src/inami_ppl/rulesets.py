@@ -256,8 +256,12 @@ class Rules:
                 last one without ``accept_unconfirmed``.
 
         """
-        check_date("on", on)
-        check_bool("accept_unconfirmed", accept_unconfirmed)
+        # Asked for every session of a claims file: the checks are inlined.
+        if type(on) is not dt.date:
+            check_date("on", on)
+        flag: object = accept_unconfirmed  # a caller may give anything
+        if flag is not True and flag is not False:
+            check_bool("accept_unconfirmed", flag)
         if on < self.coverage_start:
             raise OutOfCoverageError("date", on, f"a date on or after {self.coverage_start}")
         if on > self.coverage_end:
