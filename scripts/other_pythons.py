@@ -51,6 +51,8 @@ TESTS = (
     "tests/test_claims_edges.py",
     "tests/test_claims_spill.py",
     "tests/test_claims_corruption.py",
+    "tests/test_claims_rows.py",
+    "tests/test_claims_lane.py",
     "tests/test_cli.py",
     "tests/test_cli_safety.py",
     "tests/test_analytics.py",
