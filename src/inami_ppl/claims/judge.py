@@ -79,11 +79,7 @@ class _Assessor:
             if isinstance(item, _Failed):
                 out.append((item.position, item.claim))
             elif first is not None and item.patient.birth_date != first.patient.birth_date:
-                error = RowError(
-                    line=item.line,
-                    field="birth_date",
-                    expected=f"the birth date of this patient's row on line {first.line}",
-                )
+                error = other_birth_date(item.line, first.line)
                 failed = self.fail(item.position, error, item.cells, item.patient_id)
                 out.append((failed.position, failed.claim))
             else:
@@ -116,6 +112,15 @@ class _Assessor:
         out = [pair for group in patients.values() for pair in self.decide(group)]
         out.sort(key=_position)
         return out
+
+
+def other_birth_date(line: int, first: int) -> RowError:
+    """The error of a row whose birth date is not that of its patient's row on line ``first``."""
+    return RowError(
+        line=line,
+        field="birth_date",
+        expected=f"the birth date of this patient's row on line {first}",
+    )
 
 
 def _session_date(row: Row) -> dt.date:

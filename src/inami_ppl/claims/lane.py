@@ -26,7 +26,7 @@ from inami_ppl.assess import Verdict, verdicts_in_order, written_up
 from inami_ppl.claims import spill as spilling
 from inami_ppl.claims.cells import BadCellError, RowReader, has_surrogates, patient_id_of, row_error
 from inami_ppl.claims.columns import OUTPUT_COLUMNS
-from inami_ppl.claims.judge import SPLIT_RUN, patient_runs
+from inami_ppl.claims.judge import SPLIT_RUN, other_birth_date, patient_runs
 from inami_ppl.claims.rows import SplitRow
 from inami_ppl.claims.schema import COLUMNS, Claim, RowError
 from inami_ppl.claims.spill import spill
@@ -284,11 +284,7 @@ class Lane:
                 self._count(item.claim)
                 out.append((item.position, (item.text, item.claim.error)))
             elif first is not None and item.patient.birth_date != first.patient.birth_date:
-                error = RowError(
-                    line=item.line,
-                    field="birth_date",
-                    expected=f"the birth date of this patient's row on line {first.line}",
-                )
+                error = other_birth_date(item.line, first.line)
                 bad = self._bad(item.position, error, self._record(item.cells), item.patient_id)
                 self._count(bad.claim)
                 out.append((bad.position, (bad.text, error)))
