@@ -384,10 +384,10 @@ def test_a_part_that_fails_fails_the_run_with_no_output(
     made: list[str] = []
     temp = _jobs._temp
 
-    def gone_after_the_first(folder: str, suffix: str) -> str:
+    def gone_after_the_first(folder: str, suffix: str, files: list[Path]) -> str:
         if len(made) == 2:
             return str(tmp_path / "gone" / "part")
-        made.append(temp(folder, suffix))
+        made.append(temp(folder, suffix, files))
         return made[-1]
 
     monkeypatch.setattr(_jobs, "_temp", gone_after_the_first)
@@ -395,7 +395,7 @@ def test_a_part_that_fails_fails_the_run_with_no_output(
     assert (3, None) == (code, data)
     assert "cannot write" in err
     assert "No such file or directory" in err
-    monkeypatch.setattr(_jobs, "_temp", lambda folder, suffix: str(tmp_path / "gone" / "x"))
+    monkeypatch.setattr(_jobs, "_temp", lambda folder, suffix, files: str(tmp_path / "gone" / "x"))
     assert (3, None) == assess(path, 2, capture=capsys)[:2]  # the first part, here
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from inami_ppl import _jobs
 from inami_ppl._streams import Output
 
 
@@ -35,3 +36,19 @@ def test_a_stop_after_the_rename_leaves_the_finished_file(tmp_path: Path) -> Non
     output.release()
     assert ["out.csv"] == [p.name for p in tmp_path.iterdir()]
     assert "a,b\n" == (tmp_path / "out.csv").read_text()
+
+
+def test_a_part_file_of_a_parallel_run_is_named_before_it_exists(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = os.open
+
+    def made_then_stopped(path: str, flags: int, mode: int = 0o777) -> int:
+        real(path, flags, mode)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "open", made_then_stopped)
+    made: list[Path] = []
+    with pytest.raises(KeyboardInterrupt):
+        _jobs._temp(str(tmp_path), ".out", made)
+    assert [path.name for path in tmp_path.iterdir()] == [path.name for path in made]

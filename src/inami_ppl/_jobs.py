@@ -34,6 +34,7 @@ import attrs
 
 from inami_ppl._cuts import Part, Source, plan, read_part
 from inami_ppl._pipeline import Done, Settings, assess_part, judge
+from inami_ppl._streams import create_new
 from inami_ppl.analytics import TotalsCounter
 from inami_ppl.claims.readers import read_csv, read_jsonl, watch
 from inami_ppl.claims.schema import Claim, ReadProgress, RowError
@@ -195,10 +196,11 @@ def parts_judged(
     """
     tasks: list[Task] = []
     running: list[subprocess.Popen[bytes]] = []
+    made: list[Path] = []  # every temporary file, named before it is created
     try:
         for part in parts:
-            out = _temp(folder, ".out")
-            tasks.append(Task(source, part, settings, out, _temp(folder, ".err"), claims))
+            out = _temp(folder, ".out", made)
+            tasks.append(Task(source, part, settings, out, _temp(folder, ".err", made), claims))
         running.extend(_start(task) for task in tasks[1:])
         first = _outcome_of(_outcome(tasks[0]))
         yield _checked(tasks, [first, *map(_receive, running)])
@@ -209,15 +211,21 @@ def parts_judged(
             process.wait()
             if process.stdout is not None:  # not received: stopped early
                 process.stdout.close()
-        for task in tasks:
-            Path(task.out).unlink(missing_ok=True)
-            Path(task.errors).unlink(missing_ok=True)
+        for path in made:
+            path.unlink(missing_ok=True)
 
 
-def _temp(folder: str, suffix: str) -> str:
-    handle, name = tempfile.mkstemp(dir=folder, prefix=".inami-ppl-part.", suffix=suffix)
-    os.close(handle)
-    return name
+def _temp(folder: str, suffix: str, made: list[Path]) -> str:
+    """A new temporary file in ``folder``, its name in ``made`` before it exists."""
+
+    def record(path: Path | None) -> None:
+        if path is None:  # pragma: no cover - taken by another file (64 random bits)
+            made.pop()
+        else:
+            made.append(path)
+
+    os.close(create_new(Path(folder), ".inami-ppl-part.", suffix, record))
+    return str(made[-1])
 
 
 def _checked(tasks: list[Task], judged: list[Judged]) -> list[tuple[Task, Judged]] | None:

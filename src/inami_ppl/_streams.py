@@ -17,6 +17,7 @@ import secrets
 import stat
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Final
 
@@ -144,19 +145,13 @@ class Output:
         return self.stream
 
     def _create(self, target: Path) -> int:
-        """Create the temporary file beside ``target``, its name recorded before it exists.
-
-        A stop (Ctrl-C, SIGTERM) can come between any two steps: whenever it comes,
-        :meth:`release` knows the name and removes the file.
-        """
+        """Create the temporary file beside ``target`` (see :func:`create_new`)."""
         self.target = target
-        while True:
-            temp = target.parent / f".{target.name}.{secrets.token_hex(8)}.part"
-            self.temp = temp
-            try:
-                return os.open(temp, _CREATE, 0o600)
-            except FileExistsError:  # pragma: no cover - 64 random bits taken by another file
-                self.temp = None
+
+        def record(path: Path | None) -> None:
+            self.temp = path
+
+        return create_new(target.parent, f".{target.name}.", ".part", record)
 
     @staticmethod
     def _stdout() -> IO[str]:
@@ -211,6 +206,24 @@ class Output:
         if self.temp is not None:
             self.temp.unlink(missing_ok=True)
             self.temp = None
+
+
+def create_new(
+    folder: Path, prefix: str, suffix: str, record: Callable[[Path | None], object]
+) -> int:
+    """Create a new file with a random name in ``folder``; return its descriptor.
+
+    The name is given to ``record`` before the file exists (and ``None`` if another file
+    took it), so that a stop (Ctrl-C, SIGTERM) between any two steps leaves a name the
+    caller removes: no file is ever left behind that nobody knows of.
+    """
+    while True:
+        path = folder / f"{prefix}{secrets.token_hex(8)}{suffix}"
+        record(path)
+        try:
+            return os.open(path, _CREATE, 0o600)
+        except FileExistsError:  # pragma: no cover - 64 random bits taken by another file
+            record(None)
 
 
 def _new_file_mode() -> int:
