@@ -150,3 +150,29 @@ def test_dated_windows_decide_as_the_reference(policy: str, data: st.DataObject)
     assert inami_ppl.next_allowed_date(
         patient, accepted, session, rules=rules
     ) == reference.next_allowed_date(patient, accepted, session, rules=rules)
+
+
+@pytest.mark.parametrize("policy", DATED)
+@settings(max_examples=15, deadline=None)
+@given(
+    seed=st.integers(min_value=0, max_value=2**32),
+    size=st.sampled_from([40, 120]),
+    days=st.sampled_from([400, 900, 1500]),
+)
+def test_a_history_is_judged_as_each_session_alone_against_those_accepted_before(
+    policy: str, seed: int, size: int, days: int
+) -> None:
+    # The definition of assess_history, session by session: where the window policy
+    # changes, the window of a date may start before the window of an earlier date,
+    # and the sessions it holds again count again.
+    rng = random.Random(seed)
+    rules = DATED[policy]()
+    first = FIRST_DATE + dt.timedelta(days=rng.randrange((LAST_DATE - FIRST_DATE).days))
+    history = sorted(_long_history(rng, size, first, days), key=lambda x: x.date)
+    accepted: list[Session] = []
+    for session, decided in zip(
+        history, inami_ppl.assess_history(ADULT, history, rules=rules), strict=True
+    ):
+        assert decided == inami_ppl.assess(ADULT, accepted, session, rules=rules)
+        if decided.allowed:
+            accepted.append(session)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Final, final
+from typing import TYPE_CHECKING, Final, final
 
 import attrs
 
@@ -31,6 +31,9 @@ from inami_ppl.codes import Param, ParamValue, ShareCode
 from inami_ppl.decision import Reason
 from inami_ppl.model import Function, Kind, Network, SessionFacts
 from inami_ppl.rulesets import Ruleset
+
+if TYPE_CHECKING:
+    from inami_ppl._plans import Plan
 
 __all__ = ["Compiled", "Share", "compiled"]
 
@@ -86,6 +89,7 @@ class Compiled:
         "limits_for",
         "modality_condition",
         "one_per_window",
+        "plans",
         "raw_kinds",
         "ruleset",
         "shares",
@@ -136,6 +140,8 @@ class Compiled:
         self._unconfirmed: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._billing: dict[tuple[object, ...], str | None] = {}
         self._values: dict[str, RuleValue] = {}
+        # The plans of :mod:`inami_ppl._plans`, by (kind, network), built when first read.
+        self.plans: dict[tuple[Kind, Network], Plan] = {}
 
     def open_networks(self, age: int) -> frozenset[Network]:
         """The networks open at ``age`` (rules §2)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from inami_ppl.model import Function, Kind, Modality, Network, Session, SessionFacts, Setting
@@ -26,17 +26,18 @@ class Tally:
     __slots__ = (
         "_assessed",
         "_by_kind",
-        "_counts",
         "_dates",
         "_day",
         "_day_count",
         "_individual",
         "_last_in",
-        "_networks",
         "_no_provider_in_person",
         "_providers_in_person",
+        "_sessions",
+        "_start",
         "_tracker",
-        "_window",
+        "counts",
+        "network_counts",
         "policy",
     )
 
@@ -44,12 +45,16 @@ class Tally:
         """Start an empty tally that uses ``policy`` for the window."""
         self.policy = policy
         self._tracker = track(policy)
-        self._window: deque[SessionFacts] = deque()
+        # Every accepted session, in order; the window is those from ``_start`` on.
+        self._sessions: list[SessionFacts] = []
+        self._start = 0
         self._dates: list[dt.date] = []  # every accepted date, for the policy
         # The dates of each kind since the first one still in the window (``_KindDates``).
         self._by_kind: dict[Kind, _KindDates] = {}
-        self._counts: dict[Kind, int] = {}  # how many of each kind: read for every decision
-        self._networks: Counter[Network] = Counter()
+        # How many accepted sessions of each kind and each network the window holds (read for
+        # every decision, by the plans).
+        self.counts: dict[Kind, int] = {}
+        self.network_counts: dict[Network, int] = {}
         self._last_in: dict[Network, dt.date] = {}
         self._assessed: Counter[Function] = Counter()
         self._individual = 0
@@ -69,26 +74,28 @@ class Tally:
 
     def add(self, session: SessionFacts) -> None:
         """Record an accepted session (dated on or after every earlier one)."""
-        self._window.append(session)
-        self._dates.append(session.date)
-        self._tracker.add(session.date)
-        dates = self._by_kind.get(session.kind)
+        day, kind, network = session.date, session.kind, session.network
+        self._sessions.append(session)
+        self._dates.append(day)
+        self._tracker.add(day)
+        dates = self._by_kind.get(kind)
         if dates is None:
-            dates = self._by_kind[session.kind] = _KindDates()
-        dates.append(session.date)
-        counts = self._counts
-        counts[session.kind] = counts.get(session.kind, 0) + 1
-        self._networks[session.network] += 1
-        self._last_in[session.network] = session.date
+            dates = self._by_kind[kind] = _KindDates()
+        dates.append(day)
+        counts = self.counts
+        counts[kind] = counts.get(kind, 0) + 1
+        networks = self.network_counts
+        networks[network] = networks.get(network, 0) + 1
+        self._last_in[network] = day
         if session.functional_assessment:
             self._assessed[session.function] += 1
         if session.setting is Setting.INDIVIDUAL:
             self._individual += 1
         if not session.with_context:
-            if self._day == session.date:
+            if self._day == day:
                 self._day_count += 1
             else:
-                self._day, self._day_count = session.date, 1
+                self._day, self._day_count = day, 1
         if session.modality is not Modality.VIDEO:
             if session.provider is None:
                 self._no_provider_in_person = True
@@ -96,18 +103,31 @@ class Tally:
                 self._providers_in_person.add(session.provider)
 
     def move_to(self, on: dt.date) -> None:
-        """Drop the sessions that are no longer in the window ending on ``on``."""
+        """Make the window the one ending on ``on``: drop the sessions before it.
+
+        Under rules whose window policy changes with the date, the window of a later
+        date can start before the window of an earlier one: the sessions it holds again
+        are counted again.
+        """
         first = self._tracker.first_day(on)
-        window = self._window
-        while window and window[0].date < first:
-            session = window.popleft()
-            self._by_kind[session.kind].drop_first()
-            self._counts[session.kind] -= 1
-            self._networks[session.network] -= 1
-            if session.functional_assessment:
-                self._assessed[session.function] -= 1
-            if session.setting is Setting.INDIVIDUAL:
-                self._individual -= 1
+        sessions, start = self._sessions, self._start
+        while start < len(sessions) and sessions[start].date < first:
+            self._count(sessions[start], -1)
+            start += 1
+        while start > 0 and sessions[start - 1].date >= first:
+            start -= 1
+            self._count(sessions[start], 1)
+        self._start = start
+
+    def _count(self, session: SessionFacts, step: int) -> None:
+        """Count a session that leaves the window (``-1``) or comes back into it (``1``)."""
+        self._by_kind[session.kind].move_first(-step)
+        self.counts[session.kind] += step
+        self.network_counts[session.network] += step
+        if session.functional_assessment:
+            self._assessed[session.function] += step
+        if session.setting is Setting.INDIVIDUAL:
+            self._individual += step
 
     def first_day(self, on: dt.date) -> dt.date:
         """First date of the window ending on ``on``, by the policy over the dates added."""
@@ -124,11 +144,11 @@ class Tally:
 
     def count(self, kind: Kind) -> int:
         """Accepted sessions of ``kind`` in the window."""
-        return self._counts.get(kind, 0)
+        return self.counts.get(kind, 0)
 
     def count_all(self, kinds: Iterable[Kind]) -> int:
         """Accepted sessions of any of ``kinds`` in the window."""
-        get = self._counts.get
+        get = self.counts.get
         total = 0
         for kind in kinds:
             total += get(kind, 0)
@@ -136,7 +156,7 @@ class Tally:
 
     def kinds(self) -> list[Kind]:
         """The kinds with at least one accepted session in the window."""
-        return [kind for kind, count in self._counts.items() if count]
+        return [kind for kind, count in self.counts.items() if count]
 
     def kth_oldest(self, kinds: Iterable[Kind], k: int) -> dt.date:
         """The date of the ``k``-th oldest (1-based) session of ``kinds`` in the window.
@@ -159,7 +179,7 @@ class Tally:
 
     def networks(self) -> list[Network]:
         """The networks used by accepted sessions in the window."""
-        return [network for network, n in self._networks.items() if n]
+        return [network for network, n in self.network_counts.items() if n]
 
     def last_in(self, network: Network) -> dt.date:
         """The last date the window holds a session in ``network`` (which it must hold)."""
@@ -190,10 +210,10 @@ def _date_key(session: Session) -> dt.date:
 
 
 class _KindDates:
-    """The dates of one kind in the window, in order: a list and the index of the first.
+    """The dates of one kind, in order, and the index of the first one in the window.
 
-    Dropping the first date moves the index; the list is cut when half of it is dropped,
-    so that each date costs O(1) overall and a position is found by bisection.
+    Dropping the first date (or taking it back) moves the index; a position in the
+    window is found by bisection.
     """
 
     __slots__ = ("_dates", "_first")
@@ -208,11 +228,9 @@ class _KindDates:
     def append(self, day: dt.date) -> None:
         self._dates.append(day)
 
-    def drop_first(self) -> None:
-        self._first += 1
-        if self._first * 2 > len(self._dates):
-            del self._dates[: self._first]
-            self._first = 0
+    def move_first(self, step: int) -> None:
+        """Drop the first date of the window (``1``), or take the one before back (``-1``)."""
+        self._first += step
 
     def at(self, i: int) -> dt.date:
         """The ``i``-th date of the window (``-1``: the last)."""

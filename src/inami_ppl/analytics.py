@@ -141,22 +141,25 @@ class _Counter:
             return
         self.add_assessment(claim.patient_id or "", a)  # an assessed row always has an id
 
-    def add_assessment(self, patient_id: str, a: Assessment) -> None:
-        self.patients.add(patient_id)
+    def add_assessment(self, patient_id: str | None, a: Assessment, times: int = 1) -> None:
+        if patient_id is not None:
+            self.patients.add(patient_id)
         if a.unconfirmed:
-            self.unconfirmed += 1
-            self.unconfirmed_values.update(a.unconfirmed_values)
+            self.unconfirmed += times
+            for name in a.unconfirmed_values:
+                self.unconfirmed_values[name] += times
         if not a.allowed:
-            self.refused += 1
-            self.reasons.update(a.codes)
+            self.refused += times
+            for code in a.codes:
+                self.reasons[code] += times
             return
-        self.accepted += 1
-        self.share += a.patient_share or _ZERO
+        self.accepted += times
+        self.share += (a.patient_share or _ZERO) * times
         if a.session.setting is Setting.GROUP:
-            self.groups += 1
+            self.groups += times
         else:
-            self.fee += a.practitioner_fee or _ZERO
-            self.insurer += a.insurer_share or _ZERO
+            self.fee += (a.practitioner_fee or _ZERO) * times
+            self.insurer += (a.insurer_share or _ZERO) * times
 
     def merge(self, other: _Counter) -> None:
         self.accepted += other.accepted
@@ -204,9 +207,32 @@ class TotalsCounter:
         """Count one claim."""
         self._counter.add(claim)
 
-    def add_assessment(self, patient_id: str, assessment: Assessment) -> None:
-        """Count one assessed row of patient ``patient_id`` (what :meth:`add` does for it)."""
-        self._counter.add_assessment(patient_id, assessment)
+    def add_assessment(
+        self, patient_id: str | None, assessment: Assessment, *, times: int = 1
+    ) -> None:
+        """Count ``times`` assessed rows of patient ``patient_id`` with the same assessment.
+
+        What :meth:`add` does for the claim of each row. ``patient_id`` may be ``None``
+        when the patient is counted apart, with :meth:`add_patient`.
+
+        >>> import datetime as dt
+        >>> from inami_ppl import Patient, Session, assess
+        >>> s = Session(date=dt.date(2024, 5, 2), network="adults", function="support",
+        ...             setting="group")
+        >>> counter = TotalsCounter()
+        >>> counter.add_assessment(None, assess(Patient(dt.date(1980, 1, 1)), [], s), times=3)
+        >>> counter.add_patient("a")
+        >>> t = counter.totals()
+        >>> t.sessions, t.accepted, t.group_sessions, t.patients
+        (3, 3, 3, 1)
+        """
+        if type(times) is not int or times < 1:  # a bool is not a count
+            raise InvalidInputError("times", times, "a count of 1 or more")
+        self._counter.add_assessment(patient_id, assessment, times)
+
+    def add_patient(self, patient_id: str) -> None:
+        """Count ``patient_id`` among the patients (once, however often it is added)."""
+        self._counter.patients.add(patient_id)
 
     def merge(self, other: TotalsCounter) -> None:
         """Add what ``other`` counted, as if its claims had been added here.

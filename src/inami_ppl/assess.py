@@ -14,6 +14,7 @@ from typing import NamedTuple
 import attrs
 
 from inami_ppl import quotas
+from inami_ppl._plans import plan_for
 from inami_ppl._tally import Tally
 from inami_ppl._validate import check_date, to_enum
 from inami_ppl.checks import context_for, refusals
@@ -95,14 +96,23 @@ class Verdict(NamedTuple):
 
 
 def verdict(patient: Patient, session: SessionFacts, ruleset: Ruleset, tally: Tally) -> Verdict:
-    """Apply every rule of §2-§8 of the rules to ``session`` against the window in ``tally``."""
-    _check_born(patient, session)
+    """Apply every rule of §2-§8 of the rules to ``session`` against the window in ``tally``.
+
+    The session's plan (:mod:`inami_ppl._plans`) tells at once whether it breaks no
+    rule; only when it breaks one do the checks run, to say which and why.
+    """
+    if patient.birth_date > session.date:
+        _check_born(patient, session)
     ctx = context_for(patient, session, ruleset, tally)
-    reasons = refusals(ctx)
+    rules, age = ctx.rules, ctx.age
+    plan = plan_for(rules, session.kind, session.network)
+    # The plan clears most sessions at once; the checks make the reasons of the others
+    # (and, should the plan be more cautious than the checks, accept the session).
+    reasons = () if plan.clears(session, age, tally, ctx.standing) else refusals(ctx)
     if reasons:
         return Verdict(ctx, reasons, None, None)
-    share = share_of(ctx.rules, patient, session, ctx.age, tally)
-    fee = ctx.rules.fee() if session.setting is Setting.INDIVIDUAL else None
+    share = share_of(rules, patient, session, age, tally)
+    fee = rules.fee() if session.setting is Setting.INDIVIDUAL else None
     return Verdict(ctx, (), share, fee)
 
 
@@ -363,19 +373,11 @@ def next_allowed_date(
     # history enters it once, and leaves it once.
     tally = Tally(policy)
     added = 0
-    floor = dt.date.min
     for day in candidates:
         while added < len(earlier) and earlier[added].date <= day:
             tally.add(earlier[added])
             added += 1
-        first = tally.first_day(day)
-        if first < floor:
-            # A dated window moved back where its policy changes: the sessions it had
-            # dropped count again, so the tally is built afresh for this date.
-            tally = Tally.of(policy, earlier[:added], day)
-        else:
-            tally.move_to(day)
-        floor = first
+        tally.move_to(day)
         moved = attrs.evolve(session, date=day)
         if _judge(patient, moved, rules.at(day), tally).allowed:
             return day

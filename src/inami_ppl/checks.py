@@ -18,13 +18,13 @@ import attrs
 
 from inami_ppl import eligibility, quotas
 from inami_ppl._compiled import compiled
+from inami_ppl._plans import plan_for
 from inami_ppl._tally import Tally
 from inami_ppl.codes import ReasonCode
 from inami_ppl.context import Context
 from inami_ppl.decision import Reason
 from inami_ppl.model import Patient, SessionFacts
 from inami_ppl.periods import completed_years
-from inami_ppl.quotas import standings
 from inami_ppl.rulesets import Ruleset
 
 __all__ = ["CHECKS", "REASON_CODES", "Check", "context_for", "refusals"]
@@ -74,7 +74,7 @@ def context_for(patient: Patient, session: SessionFacts, ruleset: Ruleset, tally
         rules,
         tally,
         completed_years(patient.birth_date, session.date),
-        standings(session.kind, session.network, rules, tally),
+        plan_for(rules, session.kind, session.network).standing(tally),
     )
 
 

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from inami_ppl._compiled import Compiled, compiled
+from inami_ppl._plans import plan_for
 from inami_ppl._tally import Tally
 from inami_ppl.codes import Param, ReasonCode
 from inami_ppl.context import Context, Standing
@@ -52,11 +53,7 @@ def standings(kind: Kind, network: Network, rules: Compiled, tally: Tally) -> tu
     Computed once per decision, for :func:`check_maxima` and :func:`quota_uses`, and
     once per kind by :func:`remaining_by_kind`.
     """
-    count_all = tally.count_all
-    return tuple(
-        (limit, maximum, count_all(raws))
-        for limit, maximum, raws in rules.limits_for[(kind, network)]
-    )
+    return plan_for(rules, kind, network).standing(tally)
 
 
 def check_maxima(ctx: Context) -> Reason | None:

@@ -223,13 +223,16 @@ def judge_in_order(
     each session comes with its own :class:`Patient`). The inputs are trusted: they
     are checked by the callers.
     """
-    tally = Tally(_policy(rules))
+    # Each session against a tally built afresh from the sessions accepted before it:
+    # the definition, with no window moved from one date to the next.
+    policy = _policy(rules)
+    accepted: list[Session] = []
     for patient, session in items:
         ruleset = rules.at(session.date, accept_unconfirmed=accept_unconfirmed)
-        tally.move_to(session.date)
+        tally = Tally.of(policy, accepted, session.date)
         decision = _judge(patient, session, ruleset, tally)
         if decision.allowed:
-            tally.add(session)
+            accepted.append(session)
         yield decision
 
 

@@ -213,6 +213,15 @@ class RowReader:
             raise BadCellError(field, f"a date on or before {LAST_SESSION_DATE.isoformat()}")
         return value
 
+    def patient(self, record: Mapping[str, object]) -> Patient:
+        """The patient of ``record``: its ``birth_date`` and ``preferential`` cells.
+
+        Raises:
+            BadCellError: the first bad cell of the two.
+
+        """
+        return _patient(self.date(record, "birth_date"), _flag(record, "preferential"))
+
     def read(self, position: int, line: int, record: Mapping[str, object]) -> Row:
         """Check every cell of ``record`` (in column order) and build its patient and session.
 
@@ -221,8 +230,7 @@ class RowReader:
 
         """
         patient_id = _required(record, "patient_id")
-        birth_date = self.date(record, "birth_date")
-        preferential = _flag(record, "preferential")
+        patient = self.patient(record)
         day = self.date(record, "date")
         raw = tuple(record.get(field) for field in _SESSION_FIELDS)
         try:
@@ -243,7 +251,7 @@ class RowReader:
                 "date",
                 f"a date on or before {rules.coverage_end.isoformat()} (or unconfirmed rules)",
             )
-        if birth_date > day:
+        if patient.birth_date > day:
             raise BadCellError("birth_date", "a date on or before the session date")
         try:
             session = Session(
@@ -265,7 +273,7 @@ class RowReader:
             line=line,
             cells=record,
             patient_id=patient_id,
-            patient=_patient(birth_date, preferential),
+            patient=patient,
             session=session,
         )
 

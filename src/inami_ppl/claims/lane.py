@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Final, NamedTuple, cast
 
@@ -131,13 +132,20 @@ class Lane:
         self._shapes: dict[object, _Shape] = {}
         self._co_providers: dict[str, str] = {}
         self._tails: dict[object, tuple[str, str, Assessment]] = {}
+        # How many rows had each written-up verdict, counted in ``counter`` by ``flush``.
+        self._uses: dict[object, int] = {}
         # A plain line is echoed as it is when no cell needs quotes in the output
         # (a separator, a quote) or starts like a formula (checked with the
         # delimiter put first, so that every cell follows one).
-        self._unsafe = (
-            *(ch for ch in ',;\t"' if ch != delimiter),
-            *(delimiter + ch for ch in "=+-@"),
-        )
+        self._unsafe = re.compile(
+            "|".join(
+                re.escape(mark)
+                for mark in (
+                    *(ch for ch in ',;\t"' if ch != delimiter),
+                    *(delimiter + ch for ch in "=+-@"),
+                )
+            )
+        ).search
         self._same = delimiter == self.delimiter
         self._in = delimiter
 
@@ -147,11 +155,16 @@ class Lane:
         """The row's patient and session from remembered values; ``None``: read it in full."""
         pid = cells[self._pid].strip()
         pref = None if self._pref is None else cells[self._pref]
-        patient = self._patients.get((cells[self._birth], pref))
         day = self._dates.get(cells[self._date])
         shape = self._shapes.get(self._shape_of(cells))
-        if patient is None or day is None or shape is None or not pid or not pid.isascii():
+        if day is None or shape is None or not pid or not pid.isascii():
             return None
+        patient = self._patients.get((cells[self._birth], pref))
+        if patient is None:
+            # A new patient in a row of known values: its two cells alone are read.
+            patient = self._patient(cells[self._birth], pref)
+            if patient is None:
+                return None
         if patient.birth_date > day:
             return None
         provider: str | None = None
@@ -183,6 +196,25 @@ class Lane:
                 kind,
             ),
         )
+
+    def _patient(self, birth: str, preferential: str | None) -> Patient | None:
+        """The patient of two cells, remembered; ``None`` when the general reader refuses one."""
+        record = (
+            {"birth_date": birth}
+            if preferential is None
+            else {
+                "birth_date": birth,
+                "preferential": preferential,
+            }
+        )
+        try:
+            patient = self.reader.patient(record)
+        except BadCellError:
+            return None
+        if len(self._patients) > _REMEMBERED:
+            self._patients.clear()
+        self._patients[(birth, preferential)] = patient
+        return patient
 
     def _learn(self, cells: list[str], patient: Patient, session: SessionFacts) -> None:
         """Remember the values of a row the general reader read."""
@@ -243,10 +275,12 @@ class Lane:
     def _echo(self, item: _Good) -> str:
         """The input cells as the output repeats them."""
         cells, plain = item.cells, item.plain
-        if plain is not None and (plain.isascii() or not has_surrogates(plain)):
-            line = self._in + plain
-            if not any(mark in line for mark in self._unsafe):
-                return plain if self._same else self.delimiter.join(cells)
+        if (
+            plain is not None
+            and (plain.isascii() or not has_surrogates(plain))
+            and self._unsafe(self._in + plain) is None
+        ):
+            return plain if self._same else self.delimiter.join(cells)
         record = self._record(cells)
         return self.delimiter.join(quoted_cells(echo_cells(record, self.columns), self.delimiter))
 
@@ -268,9 +302,19 @@ class Lane:
             before = sep + sep.join(cells[:_LINE]) + sep
             after = sep + sep.join(cells[_LINE + 1 :]) + self.end
             if len(self._tails) > _REMEMBERED:
+                self.flush()
                 self._tails.clear()
             hit = self._tails[key] = (before, after, assessment)
+        uses = self._uses
+        uses[key] = uses.get(key, 0) + 1
         return hit
+
+    def flush(self) -> None:
+        """Count in ``counter`` the rows judged so far (the totals are kept by verdict)."""
+        add, tails = self.counter.add_assessment, self._tails
+        for key, times in self._uses.items():
+            add(None, tails[key][2], times=times)
+        self._uses.clear()
 
     # ---------------------------------------------------------------- judging
 
@@ -291,20 +335,29 @@ class Lane:
             else:
                 first = first or item
                 good.append(item)
-        good.sort(key=_date)
+        if not good:
+            return out
+        # Rows in date order and no malformed row among them: no sorting at all.
+        unsorted = bool(out) or any(
+            good[i].session.date > good[i + 1].session.date for i in range(len(good) - 1)
+        )
+        if unsorted:
+            good.sort(key=_date)
         verdicts = verdicts_in_order(
             ((item.patient, item.session) for item in good),
             self.reader.rules,
             accept_unconfirmed=self.reader.accept_unconfirmed,
         )
-        counter, patients = self.counter, self.patients
+        patient_id = good[0].patient_id
+        self.counter.add_patient(patient_id)
+        if self.patients is not None:
+            self.patients.add(patient_id)
+        tail, echo = self._tail, self._echo
         for item, found in zip(good, verdicts, strict=True):
-            before, after, assessment = self._tail(found)
-            counter.add_assessment(item.patient_id, assessment)
-            if patients is not None:
-                patients.add(item.patient_id)
-            out.append((item.position, (self._echo(item) + before + str(item.line) + after, None)))
-        out.sort(key=_first)
+            before, after, _ = tail(found)
+            out.append((item.position, (echo(item) + before + str(item.line) + after, None)))
+        if unsorted:
+            out.sort(key=_first)
         return out
 
     def _count(self, claim: Claim) -> None:
@@ -332,6 +385,7 @@ class Lane:
         for group in patient_runs(items, self._split):
             for _, out in self.decide(group):
                 yield out
+        self.flush()
 
     def _split(self, item: _Item) -> _Item:
         """A row of a patient whose rows were split, reported (see ``patient_runs``)."""
@@ -353,9 +407,11 @@ class Lane:
             held.append(raw)
             if len(held) > spilling.SPILL_AFTER:
                 yield from spill(_chain(held, numbered), self.judge, patient=self._patient_of)
+                self.flush()
                 return
         for _, out in self.judge(held):
             yield out
+        self.flush()
 
     def _patient_of(self, record: object) -> str | None:
         """The patient of a spilled row, to keep a patient's rows in one bucket."""

@@ -1,0 +1,83 @@
+"""A session's plan clears it exactly when none of the checks refuses it.
+
+The plan (``inami_ppl._plans``) is the conjunction of the checks of ``checks.CHECKS``,
+compiled for one kind in one network: when it says a session breaks no rule, the
+checks are not run at all, so it must never clear a session a check would refuse.
+It should not hold back a session the checks accept either, or the engine would
+run every check for nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import inami_ppl
+from inami_ppl import Patient, Rules, Session, default_rules
+from inami_ppl._plans import Plan, plan_for
+from inami_ppl._tally import Tally
+from inami_ppl.checks import context_for, refusals
+from strategies import histories, patients, sessions_near
+from support import ADULT, dated_window_rules, episode_rules, s
+
+RULES = {
+    "trailing": default_rules,
+    "episode": episode_rules,
+    "episode then trailing": lambda: dated_window_rules("episode", "trailing"),
+}
+
+
+def _cleared(patient: Patient, accepted: list[Session], session: Session, rules: Rules) -> bool:
+    tally = Tally.of(rules.policy(), accepted, session.date)
+    ctx = context_for(patient, session, rules.at(session.date), tally)
+    plan = plan_for(ctx.rules, session.kind, session.network)
+    cleared = plan.clears(session, ctx.age, tally, ctx.standing)
+    assert cleared == (refusals(ctx) == ())
+    return cleared
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=st.data(), policy=st.sampled_from(sorted(RULES)))
+def test_the_plan_clears_a_session_exactly_when_no_check_refuses_it(
+    data: st.DataObject, policy: str
+) -> None:
+    rules = RULES[policy]()
+    patient = data.draw(patients())
+    history = data.draw(histories(patient, max_size=24))
+    accepted = [
+        a.session for a in inami_ppl.assess_history(patient, history, rules=rules) if a.allowed
+    ]
+    session = data.draw(sessions_near(patient, accepted))
+    if patient.birth_date <= session.date:
+        _cleared(patient, accepted, session, rules)
+
+
+def test_the_plan_holds_back_each_kind_of_refusal_and_clears_the_rest() -> None:
+    # One session of each outcome the plan tells apart, against the checks.
+    first = s("2024-05-06", "support")
+    assert _cleared(ADULT, [first], s("2024-05-13", "support"), default_rules())
+    assert not _cleared(ADULT, [first], s("2024-05-06", "support"), default_rules())  # day
+    assert not _cleared(ADULT, [], s("2024-05-06", "support", modality="video"), default_rules())
+    young = Patient(birth_date=dt.date(2012, 1, 1))
+    assert not _cleared(young, [], s("2024-05-06", "support"), default_rules())  # age
+
+
+def test_the_plan_clears_a_forced_move_to_the_adult_network() -> None:
+    # Turning 24 closes the children and adolescents network: the adult network may be
+    # used in the same window (§2), which the plan must not hold back.
+    patient = Patient(birth_date=dt.date(2000, 2, 29))
+    children = s("2023-03-01", "first_line", network="children_adolescents")
+    adults = s("2024-02-29", "first_line")
+    assert _cleared(patient, [children], adults, default_rules())
+    assert not _cleared(patient, [children], s("2024-02-28", "first_line"), default_rules())
+
+
+def test_a_plan_is_built_once_per_kind_and_network() -> None:
+    rules = default_rules()
+    session = s("2024-05-06", "support")
+    ctx = context_for(ADULT, session, rules.at(session.date), Tally(rules.policy()))
+    plan = plan_for(ctx.rules, session.kind, session.network)
+    assert isinstance(plan, Plan)
+    assert plan is plan_for(ctx.rules, session.kind, session.network)
