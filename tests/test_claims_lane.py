@@ -207,6 +207,8 @@ def test_rows_that_only_the_general_reader_can_refuse_are_refused_as_it_does() -
         "c,1981-01-01,2024-05-02,adults,support,individual,,",  # another birth date
         " ,1980-01-01,2024-05-02,adults,support,individual,,",
         "\udcff,1980-01-01,2024-05-02,adults,support,individual,,",
+        "d,1980-02-30,2024-05-02,adults,support,individual,,",  # a new patient, a bad date
+        "e,1980-01-02,2024-05-02,adults,support,individual,,",  # a new patient alone
     )
     options = {"rules": default_rules(), "out": (",", "\n", "."), "lang": "en", "sep": ","}
     for grouped in (True, False):

@@ -41,6 +41,7 @@ def test_each_module_of_the_package_holds_one_job() -> None:
         "columns",
         "judge",
         "lane",
+        "memo",
         "readers",
         "rows",
         "schema",

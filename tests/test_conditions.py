@@ -203,6 +203,26 @@ def test_every_check_of_the_table_reports_its_own_code(check: Check) -> None:
     assert check.rule(ctx) is None
 
 
+def test_with_the_co_provider_rule_switched_off_a_refusal_does_not_name_it() -> None:
+    rules = default_rules().with_overrides(
+        {"co_consultation.co_provider": False}, start=dt.date(2024, 4, 1)
+    )
+    decision = assess(ADULT, [FIRST], s("2024-05-06", "co_consultation"), rules=rules)
+    assert ("day.limit",) == decision.codes
+
+
+def test_with_one_network_per_window_switched_off_a_refusal_does_not_name_the_switch() -> None:
+    rules = default_rules().with_overrides(
+        {"network.one_per_window": False}, start=dt.date(2024, 4, 1)
+    )
+    other = s("2024-05-06", "support", network="children_adolescents")
+    decision = assess(YOUNG, [other], s("2024-05-06", "support"), rules=rules)
+    assert ("day.limit",) == decision.codes
+    assert ("network.switch", "day.limit") == assess(
+        YOUNG, [other], s("2024-05-06", "support")
+    ).codes
+
+
 def test_co_provider_s7_can_be_switched_off_in_the_tables() -> None:
     rules = default_rules().with_overrides(
         {"co_consultation.co_provider": False}, start=dt.date(2024, 4, 1)

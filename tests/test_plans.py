@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 import inami_ppl
 from inami_ppl import Patient, Rules, Session, default_rules
-from inami_ppl._plans import Plan, plan_for
+from inami_ppl._plans import COVERS, Plan, plan_for
 from inami_ppl._tally import Tally
-from inami_ppl.checks import context_for, refusals
+from inami_ppl.checks import REASON_CODES, context_for, refusals
 from strategies import histories, patients, sessions_near
 from support import ADULT, dated_window_rules, episode_rules, s
 
@@ -81,3 +81,10 @@ def test_a_plan_is_built_once_per_kind_and_network() -> None:
     plan = plan_for(ctx.rules, session.kind, session.network)
     assert isinstance(plan, Plan)
     assert plan is plan_for(ctx.rules, session.kind, session.network)
+
+
+def test_the_plan_covers_every_check_of_the_table() -> None:
+    # A new check must have its condition in the plan too, or the plan would clear the
+    # sessions it refuses.
+    assert sorted(REASON_CODES) == sorted(code.value for code in COVERS)
+    assert len(set(COVERS)) == len(COVERS)

@@ -19,10 +19,25 @@ from typing import Final, final
 
 from inami_ppl._compiled import Compiled
 from inami_ppl._tally import Tally
+from inami_ppl.codes import ReasonCode
 from inami_ppl.context import Standing
 from inami_ppl.model import Function, Kind, Modality, Network, SessionFacts
 
-__all__ = ["Plan", "plan_for"]
+__all__ = ["COVERS", "Plan", "plan_for"]
+
+#: The checks whose conditions :meth:`Plan.clears` tests: every check of the table.
+COVERS: Final = (
+    ReasonCode.AGE_NETWORK,
+    ReasonCode.FUNCTION_NOT_IN_FORCE,
+    ReasonCode.QUOTA_EXCEEDED,
+    ReasonCode.NETWORK_SWITCH,
+    ReasonCode.QUOTA_COMBINATION,
+    ReasonCode.DAY_LIMIT,
+    ReasonCode.ASSESSMENT_MISSING,
+    ReasonCode.MODALITY_CONDITION,
+    ReasonCode.VIDEO_FIRST_IN_PERSON,
+    ReasonCode.CO_CONSULTATION_CO_PROVIDER,
+)
 
 # Rules §7: the modalities that need the patient to be unable to travel.
 _CONDITIONAL: Final = frozenset({Modality.HOME, Modality.VIDEO})

@@ -220,7 +220,8 @@ class TotalsCounter:
         >>> s = Session(date=dt.date(2024, 5, 2), network="adults", function="support",
         ...             setting="group")
         >>> counter = TotalsCounter()
-        >>> counter.add_assessment(None, assess(Patient(dt.date(1980, 1, 1)), [], s), times=3)
+        >>> decision = assess(Patient(birth_date=dt.date(1980, 1, 1)), [], s)
+        >>> counter.add_assessment(None, decision, times=3)
         >>> counter.add_patient("a")
         >>> t = counter.totals()
         >>> t.sessions, t.accepted, t.group_sessions, t.patients

@@ -1,13 +1,11 @@
 """The lean path for CSV in and CSV out: a claims file judged with the least work per row.
 
-A national year repeats a few hundred combinations of cells (networks, functions,
-settings, flags), a few thousand dates and a few hundred thousand birth dates. Here
-each distinct value is read once, by the general reader (:mod:`~inami_ppl.claims.cells`),
-and remembered; a row is then a few lookups, its session a tuple of those values
-(:class:`Facts`), its decision the engine's verdict (:func:`~inami_ppl.assess.verdict`),
+Each distinct cell value is read once, by the general reader, and remembered
+(:mod:`~inami_ppl.claims.memo`); a row is then a few lookups, its session a tuple of
+those values, its decision the engine's verdict (:func:`~inami_ppl.assess.verdict`),
 and its output line the input line followed by the written-up verdict, which is
 built once for every distinct verdict (by the general writer,
-:mod:`~inami_ppl.claims.writers`).
+:mod:`~inami_ppl.claims.writers`); the totals are counted once per distinct verdict.
 
 Anything out of the ordinary takes the general path for that row: a quoted cell, a
 value never read before that the general reader refuses, a session before the birth
@@ -17,7 +15,6 @@ date... The output is the same bytes either way; the tests compare both paths.
 from __future__ import annotations
 
 import datetime as dt
-import operator
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Final, NamedTuple, cast
@@ -28,43 +25,19 @@ from inami_ppl.claims import spill as spilling
 from inami_ppl.claims.cells import BadCellError, RowReader, has_surrogates, patient_id_of, row_error
 from inami_ppl.claims.columns import OUTPUT_COLUMNS
 from inami_ppl.claims.judge import SPLIT_RUN, other_birth_date, patient_runs
+from inami_ppl.claims.memo import Remembered
 from inami_ppl.claims.rows import SplitRow
-from inami_ppl.claims.schema import COLUMNS, Claim, RowError
+from inami_ppl.claims.schema import Claim, RowError
 from inami_ppl.claims.spill import spill
 from inami_ppl.claims.writers import echo_cells, quoted_cells, result_cells
 from inami_ppl.decision import Assessment
-from inami_ppl.model import Function, Kind, Modality, Network, Patient, SessionFacts, Setting
+from inami_ppl.model import Patient, SessionFacts
 
-__all__ = ["Facts", "Lane"]
+__all__ = ["Lane"]
 
-# Distinct values remembered before a cache starts again (a file of odd values).
+# Distinct verdicts remembered before the cache starts again (a file of odd values).
 _REMEMBERED: Final = 200_000
-# The session cells that make a session's shape (from network to functional_assessment),
-# with the flag of the patient's condition.
-_SHAPE: Final = (
-    *COLUMNS[COLUMNS.index("network") : COLUMNS.index("provider")],
-    "unable_to_travel",
-)
 _LINE: Final = OUTPUT_COLUMNS.index("line")
-
-
-class Facts(NamedTuple):
-    """A session's values as the rules read them (:class:`~inami_ppl.model.SessionFacts`)."""
-
-    date: dt.date
-    network: Network
-    function: Function
-    setting: Setting
-    modality: Modality
-    with_context: bool
-    functional_assessment: bool
-    provider: str | None
-    unable_to_travel: bool
-    co_provider: str | None
-    kind: Kind
-
-
-_Shape = tuple[Network, Function, Setting, Modality, bool, bool, bool, Kind]
 
 
 class _Good(NamedTuple):
@@ -118,19 +91,8 @@ class Lane:
         self.counter = counter
         self.lang = lang
         self.delimiter, self.end, self.decimal = out
-        index = {name: i for i, name in enumerate(columns)}
-        self._pid = index["patient_id"]
-        self._birth = index["birth_date"]
-        self._date = index["date"]
-        self._pref = index.get("preferential")
-        self._provider = index.get("provider")
-        self._co = index.get("co_provider")
-        shape = [index[name] for name in _SHAPE if name in index]
-        self._shape_of = operator.itemgetter(*shape)
-        self._patients: dict[tuple[str, str | None], Patient] = {}
-        self._dates: dict[str, dt.date] = {}
-        self._shapes: dict[object, _Shape] = {}
-        self._co_providers: dict[str, str] = {}
+        self._known = Remembered(columns, reader)
+        self._pid = columns.index("patient_id")
         self._tails: dict[object, tuple[str, str, Assessment]] = {}
         # How many rows had each written-up verdict, counted in ``counter`` by ``flush``.
         self._uses: dict[object, int] = {}
@@ -151,99 +113,13 @@ class Lane:
 
     # ---------------------------------------------------------------- reading
 
-    def _facts(self, cells: list[str]) -> tuple[str, Patient, Facts] | None:
-        """The row's patient and session from remembered values; ``None``: read it in full."""
-        pid = cells[self._pid].strip()
-        pref = None if self._pref is None else cells[self._pref]
-        day = self._dates.get(cells[self._date])
-        shape = self._shapes.get(self._shape_of(cells))
-        if day is None or shape is None or not pid or not pid.isascii():
-            return None
-        patient = self._patients.get((cells[self._birth], pref))
-        if patient is None:
-            # A new patient in a row of known values: its two cells alone are read.
-            patient = self._patient(cells[self._birth], pref)
-            if patient is None:
-                return None
-        if patient.birth_date > day:
-            return None
-        provider: str | None = None
-        if self._provider is not None:
-            text = cells[self._provider]
-            if not text.isascii():
-                return None
-            provider = text.strip() or None
-        co_provider: str | None = None
-        if self._co is not None and cells[self._co]:
-            co_provider = self._co_providers.get(cells[self._co])
-            if co_provider is None or shape[1] is not Function.CO_CONSULTATION:
-                return None
-        network, function, setting, modality, context, assessed, unable, kind = shape
-        return (
-            pid,
-            patient,
-            Facts(
-                day,
-                network,
-                function,
-                setting,
-                modality,
-                context,
-                assessed,
-                provider,
-                unable,
-                co_provider,
-                kind,
-            ),
-        )
-
-    def _patient(self, birth: str, preferential: str | None) -> Patient | None:
-        """The patient of two cells, remembered; ``None`` when the general reader refuses one."""
-        record = (
-            {"birth_date": birth}
-            if preferential is None
-            else {
-                "birth_date": birth,
-                "preferential": preferential,
-            }
-        )
-        try:
-            patient = self.reader.patient(record)
-        except BadCellError:
-            return None
-        if len(self._patients) > _REMEMBERED:
-            self._patients.clear()
-        self._patients[(birth, preferential)] = patient
-        return patient
-
-    def _learn(self, cells: list[str], patient: Patient, session: SessionFacts) -> None:
-        """Remember the values of a row the general reader read."""
-        for cache in (self._patients, self._dates, self._shapes, self._co_providers):
-            if len(cache) > _REMEMBERED:
-                cache.clear()
-        pref = None if self._pref is None else cells[self._pref]
-        self._patients[(cells[self._birth], pref)] = patient
-        self._dates[cells[self._date]] = session.date
-        self._shapes[self._shape_of(cells)] = (
-            session.network,
-            session.function,
-            session.setting,
-            session.modality,
-            session.with_context,
-            session.functional_assessment,
-            session.unable_to_travel,
-            session.kind,
-        )
-        if self._co is not None and session.co_provider is not None:
-            self._co_providers[cells[self._co]] = session.co_provider
-
     def read(
         self, position: int, line: int, cells: list[str] | RowError, plain: str | None
     ) -> _Item:
         """One split row as a row to judge, or as a malformed row."""
         if isinstance(cells, RowError):
             return self._bad(position, cells, {}, None)
-        found = self._facts(cells)
+        found = self._known.facts(cells)
         if found is not None:
             pid, patient, facts = found
             return _Good(position, line, pid, patient, facts, cells, plain)
@@ -252,7 +128,7 @@ class Lane:
             row = self.reader.read(position, line, record)
         except BadCellError as bad:
             return self._bad(position, row_error(line, record, bad), record, patient_id_of(record))
-        self._learn(cells, row.patient, row.session)
+        self._known.learn(cells, row.patient, row.session)
         return _Good(position, line, row.patient_id, row.patient, row.session, cells, plain)
 
     def _record(self, cells: list[str]) -> dict[str, object]:
