@@ -7,6 +7,7 @@ can be tried quickly); a few runs start real processes, as users do.
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import json
 import mmap
@@ -18,6 +19,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -25,6 +27,7 @@ from hypothesis import strategies as st
 
 from inami_ppl import _cuts, _jobs, _pipeline, cli
 from inami_ppl.claims import assess_file
+from inami_ppl.claims.rows import split_rows
 from inami_ppl.errors import InvalidInputError
 
 HEADER = "patient_id,birth_date,date,network,function,setting,note"
@@ -426,3 +429,29 @@ def test_sigterm_stops_the_parts_and_leaves_no_file(tmp_path: Path) -> None:
     assert 143 == run.returncode, err
     assert b"terminated: no output file written" in err
     assert ["claims.csv"] == sorted(p.name for p in tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("threshold", [700, 0])
+@pytest.mark.parametrize("out_format", ["csv", "jsonl"])
+def test_the_collector_runs_less_often_while_a_file_is_judged_then_as_before(
+    threshold: int, out_format: Literal["csv", "jsonl"]
+) -> None:
+    before = gc.get_threshold()
+    columns = ("patient_id", "birth_date", "date", "network", "function", "setting")
+    lines = ["a,1980-01-01,2024-05-02,adults,support,individual\n"]
+    settings = _pipeline.Settings(columns=columns, out_format=out_format)
+    seen: list[int] = []
+    try:
+        gc.set_threshold(threshold, *before[1:])
+        done = _pipeline.assess_part(
+            split_rows(lines, columns, ","),
+            settings,
+            lambda _: seen.append(gc.get_threshold()[0]),
+            lambda _: None,
+        )
+        after = gc.get_threshold()[0]
+    finally:
+        gc.set_threshold(*before)
+    assert 1 == done.counter.totals().accepted
+    assert [threshold and _pipeline._COLLECT_AFTER] == seen  # off stays off
+    assert threshold == after

@@ -1,5 +1,8 @@
 """A session's plan clears it exactly when none of the checks refuses it.
 
+And the reasons the checks make without checking them are those a hand-built
+``Reason`` would hold.
+
 The plan (``inami_ppl._plans``) is the conjunction of the checks of ``checks.CHECKS``,
 compiled for one kind in one network: when it says a session breaks no rule, the
 checks are not run at all, so it must never clear a session a check would refuse.
@@ -15,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import inami_ppl
-from inami_ppl import Patient, Rules, Session, default_rules
+from inami_ppl import Patient, Reason, Rules, Session, default_rules
 from inami_ppl._plans import COVERS, Plan, plan_for
 from inami_ppl._tally import Tally
 from inami_ppl.checks import REASON_CODES, context_for, refusals
@@ -34,7 +37,12 @@ def _cleared(patient: Patient, accepted: list[Session], session: Session, rules:
     ctx = context_for(patient, session, rules.at(session.date), tally)
     plan = plan_for(ctx.rules, session.kind, session.network)
     cleared = plan.clears(session, ctx.age, tally, ctx.standing)
-    assert cleared == (refusals(ctx) == ())
+    reasons = refusals(ctx)
+    assert cleared == (reasons == ())
+    for reason in reasons:  # made unchecked by the checks: as if built by hand
+        assert reason == Reason(
+            code=reason.code, params=dict(reason.params), sources=reason.sources
+        )
     return cleared
 
 

@@ -18,7 +18,7 @@ from inami_ppl._compiled import compiled
 from inami_ppl._validate import check_date
 from inami_ppl.codes import Param, ReasonCode
 from inami_ppl.context import Context
-from inami_ppl.decision import Reason
+from inami_ppl.decision import Reason, found
 from inami_ppl.model import Function, Modality, Network, Patient
 from inami_ppl.periods import age_on, birthday
 from inami_ppl.rulesets import Rules, resolve_rules
@@ -77,7 +77,7 @@ def check_age_network(ctx: Context) -> Reason | None:
         if network is Network.CHILDREN_ADOLESCENTS
         else "age.adults.min"
     )
-    return Reason(
+    return found(
         code=ReasonCode.AGE_NETWORK,
         params=(
             (Param.AGE, ctx.age),
@@ -111,7 +111,7 @@ def check_network_switch(ctx: Context) -> Reason | None:
         if forced_ok and other is Network.CHILDREN_ADOLESCENTS:
             max_age = ctx.ruleset.integer("age.children_adolescents.max")
             frees_on = min(frees_on, birthday(ctx.patient.birth_date, max_age + 1))
-        return Reason(
+        return found(
             code=ReasonCode.NETWORK_SWITCH,
             params=(
                 (Param.NETWORK, network.value),
@@ -130,7 +130,7 @@ def check_function_in_force(ctx: Context) -> Reason | None:
     if session.function in ctx.rules.functions:
         return None
     ruleset = ctx.ruleset
-    return Reason(
+    return found(
         code=ReasonCode.FUNCTION_NOT_IN_FORCE,
         params=(
             (Param.FUNCTION, session.function.value),
@@ -150,7 +150,7 @@ def check_day_limit(ctx: Context) -> Reason | None:
     assert isinstance(day_max, int)  # noqa: S101  (types are checked when loading)
     if ctx.tally.sessions_on(session.date) < day_max:
         return None
-    return Reason(
+    return found(
         code=ReasonCode.DAY_LIMIT,
         params=((Param.DATE, session.date),),
         sources=(rules.day_max.source,),
@@ -169,7 +169,7 @@ def check_assessment(ctx: Context) -> Reason | None:
         return None
     if session.functional_assessment or ctx.tally.assessed(session.function):
         return None
-    return Reason(
+    return found(
         code=ReasonCode.ASSESSMENT_MISSING,
         params=((Param.FUNCTION, session.function.value),),
         sources=(rule.source,),
@@ -186,7 +186,7 @@ def check_video(ctx: Context) -> Reason | None:
         return None
     if ctx.tally.in_person_before(session.provider):
         return None
-    return Reason(code=ReasonCode.VIDEO_FIRST_IN_PERSON, sources=(rule.source,))
+    return found(code=ReasonCode.VIDEO_FIRST_IN_PERSON, sources=(rule.source,))
 
 
 # Rules §7: the modalities that need the patient to be unable to travel.
@@ -206,7 +206,7 @@ def check_modality_condition(ctx: Context) -> Reason | None:
     rule = ctx.rules.modality_condition
     if not rule.value:
         return None
-    return Reason(
+    return found(
         code=ReasonCode.MODALITY_CONDITION,
         params=((Param.MODALITY, session.modality.value),),
         sources=(rule.source,),
@@ -225,4 +225,4 @@ def check_co_provider(ctx: Context) -> Reason | None:
     rule = ctx.rules.co_provider
     if rule is None or not rule.value:
         return None
-    return Reason(code=ReasonCode.CO_CONSULTATION_CO_PROVIDER, sources=(rule.source,))
+    return found(code=ReasonCode.CO_CONSULTATION_CO_PROVIDER, sources=(rule.source,))

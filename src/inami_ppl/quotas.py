@@ -16,7 +16,7 @@ from inami_ppl._plans import plan_for
 from inami_ppl._tally import Tally
 from inami_ppl.codes import Param, ReasonCode
 from inami_ppl.context import Context, Standing
-from inami_ppl.decision import QuotaUse, Reason
+from inami_ppl.decision import QuotaUse, Reason, found
 from inami_ppl.model import Function, Kind, Network, Setting
 from inami_ppl.rulesets import Ruleset
 
@@ -69,7 +69,7 @@ def check_maxima(ctx: Context) -> Reason | None:
         if used < maximum:
             continue
         oldest = tally.kth_oldest(raws, used - maximum + 1)
-        return Reason(
+        return found(
             code=ReasonCode.QUOTA_EXCEEDED,
             params=(
                 (Param.LIMIT, limit.id),
@@ -97,7 +97,7 @@ def check_combination(ctx: Context) -> Reason | None:
         tally = ctx.tally
         raws = [raw for k in present for raw in ctx.rules.raw_kinds.get(k, ())]
         newest = tally.kth_oldest(raws, sum(tally.count(k) for k in raws))
-        return Reason(
+        return found(
             code=ReasonCode.QUOTA_COMBINATION,
             params=(
                 (Param.KIND, kind.code),

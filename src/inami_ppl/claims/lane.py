@@ -165,7 +165,9 @@ class Lane:
         rules = found.ctx.rules
         key: object
         if found.share is None:
-            key = (rules, found.reasons)
+            # A refusal's line shows its codes and messages, made of each reason's code
+            # and facts (its sources are not written): plain tuples, quick to hash.
+            key = (rules, *[(reason.code, reason.params) for reason in found.reasons])
         else:
             billing = rules.billing_code(found.ctx.session)
             key = (rules, found.share.code, found.fee is not None, billing)
