@@ -238,3 +238,26 @@ def test_totals_summaries_and_averages_take_only_claims(claims: object) -> None:
 def test_summary_dimensions_must_be_a_list(by: object) -> None:
     with pytest.raises(InvalidInputError, match="by: expected"):
         summarize([], by=by)  # type: ignore[arg-type]
+
+
+def test_a_counter_counts_a_repeated_assessment_as_often_as_it_is_added() -> None:
+    claims = example_claims()
+    once, repeated = TotalsCounter(), TotalsCounter()
+    for claim in claims:
+        if claim.assessment is None:
+            continue
+        for _ in range(3):
+            once.add_assessment(claim.patient_id, claim.assessment)
+        repeated.add_assessment(None, claim.assessment, times=3)
+        repeated.add_patient(claim.patient_id or "")
+    assert once.totals() == repeated.totals()
+    assert repeated.totals().refused > 0
+
+
+@pytest.mark.parametrize("times", [0, -1, True, 2.0, "3"])
+def test_a_counter_refuses_a_count_that_is_not_a_whole_number_of_rows(times: object) -> None:
+    counter = TotalsCounter()
+    claim = example_claims()[0]
+    assert claim.assessment is not None
+    with pytest.raises(InvalidInputError, match="times"):
+        counter.add_assessment(None, claim.assessment, times=times)  # type: ignore[arg-type]

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from inami_ppl import Rules, default_rules
 from inami_ppl.analytics import Totals, TotalsCounter
-from inami_ppl.claims import COLUMNS, assess_rows, read_csv, spill
+from inami_ppl.claims import COLUMNS, assess_rows, memo, read_csv, spill
 from inami_ppl.claims import lane as lane_module
 from inami_ppl.claims.judge import row_reader
 from inami_ppl.claims.lane import Lane
@@ -164,6 +164,7 @@ def test_a_spilled_file_and_forgotten_values_change_nothing(
 ) -> None:
     monkeypatch.setattr(spill, "SPILL_AFTER", 25)
     monkeypatch.setattr(lane_module, "_REMEMBERED", 3)
+    monkeypatch.setattr(memo, "_REMEMBERED", 3)
     lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
     body = [*lines[1:], "", "x,1980-01-01", '"a', 'b"']
     random.Random(3).shuffle(body)
@@ -222,3 +223,15 @@ def test_a_file_without_the_optional_columns_is_read_with_their_defaults() -> No
         "b,1980-01-01,2024-05-02,adults,support,individual",
     )
     _same(text, grouped=True, rules=default_rules(), out=(",", "\n", "."), lang="en", sep=",")
+
+
+def test_new_patients_in_rows_of_known_values_are_read_and_forgotten_as_the_others(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(memo, "_REMEMBERED", 2)
+    rows = [f"p{i},19{60 + i}-03-04,2024-05-02,adults,support,individual" for i in range(8)]
+    text = _file("patient_id,birth_date,date,network,function,setting", *rows)
+    for grouped in (True, False):
+        _same(
+            text, grouped=grouped, rules=default_rules(), out=(",", "\n", "."), lang="en", sep=","
+        )
