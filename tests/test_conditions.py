@@ -17,7 +17,8 @@ from inami_ppl import (
     default_rules,
 )
 from inami_ppl._tally import Tally
-from inami_ppl.checks import CHECKS, Check, context_for
+from inami_ppl.assess import verdict
+from inami_ppl.checks import CHECKS, Check
 from inami_ppl.model import NOT_SHOWN
 from inami_ppl.periods import window_policy
 from support import ADULT, s
@@ -195,11 +196,11 @@ def test_every_check_of_the_table_reports_its_own_code(check: Check) -> None:
     session, history = BREAKING[check.code.value]
     patient = YOUNG if check.code is ReasonCode.NETWORK_SWITCH else ADULT
     ruleset = default_rules().at(session.date)
-    reason = check.rule(context_for(patient, session, ruleset, _tally(history, session.date)))
+    reason = check.rule(verdict(patient, session, ruleset, _tally(history, session.date)).ctx)
     assert reason is not None
     assert check.code == reason.code
     met = s("2024-05-20", "support")
-    ctx = context_for(ADULT, met, default_rules().at(met.date), _tally([], met.date))
+    ctx = verdict(ADULT, met, default_rules().at(met.date), _tally([], met.date)).ctx
     assert check.rule(ctx) is None
 
 

@@ -21,7 +21,8 @@ import inami_ppl
 from inami_ppl import Patient, Reason, Rules, Session, default_rules
 from inami_ppl._plans import COVERS, Plan, plan_for
 from inami_ppl._tally import Tally
-from inami_ppl.checks import REASON_CODES, context_for, refusals
+from inami_ppl.assess import verdict
+from inami_ppl.checks import REASON_CODES, refusals
 from strategies import histories, patients, sessions_near
 from support import ADULT, dated_window_rules, episode_rules, s
 
@@ -34,7 +35,7 @@ RULES = {
 
 def _cleared(patient: Patient, accepted: list[Session], session: Session, rules: Rules) -> bool:
     tally = Tally.of(rules.policy(), accepted, session.date)
-    ctx = context_for(patient, session, rules.at(session.date), tally)
+    ctx = verdict(patient, session, rules.at(session.date), tally).ctx
     plan = plan_for(ctx.rules, session.kind, session.network)
     cleared = plan.clears(session, ctx.age, tally, ctx.standing)
     reasons = refusals(ctx)
@@ -85,7 +86,7 @@ def test_the_plan_clears_a_forced_move_to_the_adult_network() -> None:
 def test_a_plan_is_built_once_per_kind_and_network() -> None:
     rules = default_rules()
     session = s("2024-05-06", "support")
-    ctx = context_for(ADULT, session, rules.at(session.date), Tally(rules.policy()))
+    ctx = verdict(ADULT, session, rules.at(session.date), Tally(rules.policy())).ctx
     plan = plan_for(ctx.rules, session.kind, session.network)
     assert isinstance(plan, Plan)
     assert plan is plan_for(ctx.rules, session.kind, session.network)

@@ -60,7 +60,6 @@ class Plan:
         "min_age",
         "needs_co_provider",
         "others",
-        "raws",
         "switch_free",
         "video_rule",
         "when_unable",
@@ -85,7 +84,6 @@ class Plan:
         self.others = tuple((other, *ages[other]) for other in Network if other is not network)
         # §5, §6: each maximum, and the raw kinds whose sessions count toward it.
         self.limits = rules.limits_for[(kind, network)]
-        self.raws = tuple(raws for _, _, raws in self.limits)
         # §5, §6: the raw kinds that may not share the window with this kind.
         self.combined = tuple(
             raw

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from inami_ppl.model import Function, Kind, Modality, Network, Session, SessionFacts, Setting
@@ -56,7 +55,7 @@ class Tally:
         self.counts: dict[Kind, int] = {}
         self.network_counts: dict[Network, int] = {}
         self._last_in: dict[Network, dt.date] = {}
-        self._assessed: Counter[Function] = Counter()
+        self._assessed: dict[Function, int] = {}
         self._individual = 0
         self._day: dt.date | None = None
         self._day_count = 0
@@ -88,7 +87,8 @@ class Tally:
         networks[network] = networks.get(network, 0) + 1
         self._last_in[network] = day
         if session.functional_assessment:
-            self._assessed[session.function] += 1
+            assessed = self._assessed
+            assessed[session.function] = assessed.get(session.function, 0) + 1
         if session.setting is Setting.INDIVIDUAL:
             self._individual += 1
         if not session.with_context:
@@ -188,7 +188,7 @@ class Tally:
 
     def assessed(self, function: Function) -> bool:
         """Whether an accepted session of ``function`` in the window has the assessment."""
-        return self._assessed[function] > 0
+        return self._assessed.get(function, 0) > 0
 
     def individual_sessions(self) -> int:
         """Accepted individual sessions (any function) in the window."""

@@ -14,16 +14,17 @@ from typing import NamedTuple
 import attrs
 
 from inami_ppl import quotas
+from inami_ppl._compiled import compiled
 from inami_ppl._plans import plan_for
 from inami_ppl._tally import Tally
 from inami_ppl._validate import check_date, to_enum
-from inami_ppl.checks import context_for, refusals
+from inami_ppl.checks import refusals
 from inami_ppl.codes import Param
 from inami_ppl.context import Context
 from inami_ppl.decision import Assessment, Reason
 from inami_ppl.errors import InvalidInputError, OutOfCoverageError
 from inami_ppl.model import Network, Patient, Session, SessionFacts, Setting, as_session
-from inami_ppl.periods import ONE_DAY, WindowPolicy, birthday, track
+from inami_ppl.periods import ONE_DAY, WindowPolicy, birthday, completed_years, track
 from inami_ppl.quotas import Remaining
 from inami_ppl.rulesets import Parameter, Rules, Ruleset, resolve_rules
 from inami_ppl.tariffs import Share, share_for, share_of
@@ -103,12 +104,15 @@ def verdict(patient: Patient, session: SessionFacts, ruleset: Ruleset, tally: Ta
     """
     if patient.birth_date > session.date:
         _check_born(patient, session)
-    ctx = context_for(patient, session, ruleset, tally)
-    rules, age = ctx.rules, ctx.age
+    rules = compiled(ruleset)
     plan = plan_for(rules, session.kind, session.network)
+    age = completed_years(patient.birth_date, session.date)
+    standing = plan.standing(tally)
+    # The context of the checks: the window counted once for all of them.
+    ctx = Context(patient, session, ruleset, rules, tally, age, standing)
     # The plan clears most sessions at once; the checks make the reasons of the others
     # (and, should the plan be more cautious than the checks, accept the session).
-    reasons = () if plan.clears(session, age, tally, ctx.standing) else refusals(ctx)
+    reasons = () if plan.clears(session, age, tally, standing) else refusals(ctx)
     if reasons:
         return Verdict(ctx, reasons, None, None)
     share = share_of(rules, patient, session, age, tally)

@@ -17,17 +17,11 @@ from typing import Final, final
 import attrs
 
 from inami_ppl import eligibility, quotas
-from inami_ppl._compiled import compiled
-from inami_ppl._plans import plan_for
-from inami_ppl._tally import Tally
 from inami_ppl.codes import ReasonCode
 from inami_ppl.context import Context
 from inami_ppl.decision import Reason
-from inami_ppl.model import Patient, SessionFacts
-from inami_ppl.periods import completed_years
-from inami_ppl.rulesets import Ruleset
 
-__all__ = ["CHECKS", "REASON_CODES", "Check", "context_for", "refusals"]
+__all__ = ["CHECKS", "REASON_CODES", "Check", "refusals"]
 
 
 @final
@@ -62,20 +56,6 @@ CHECKS: Final = (
 
 #: The stable reason codes, in the order a refusal lists them.
 REASON_CODES: Final = tuple(check.code.value for check in CHECKS)
-
-
-def context_for(patient: Patient, session: SessionFacts, ruleset: Ruleset, tally: Tally) -> Context:
-    """The context of one decision: the window counted once for every check."""
-    rules = compiled(ruleset)
-    return Context(
-        patient,
-        session,
-        ruleset,
-        rules,
-        tally,
-        completed_years(patient.birth_date, session.date),
-        plan_for(rules, session.kind, session.network).standing(tally),
-    )
 
 
 # The checks as (rule, needs_function) pairs, read once per decision.
