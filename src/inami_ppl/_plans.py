@@ -2,13 +2,13 @@
 
 Most sessions of a claims file break no rule. A :class:`Plan` holds, for one
 (rule set, kind, network), every value the checks of :mod:`inami_ppl.checks` would
-read, and :meth:`Plan.clears` tells in one call whether the session breaks none of
-them: the same conditions as the checks, tested on the tally's counts without
-building a reason. When it says no, the checks run and say which rules are broken,
-and why; so the checks stay the one place where a refusal and its reasons are
-made, and the plan is only their conjunction, compiled.
+read, and :meth:`Plan.broken` tells in one call which of them the session breaks:
+the same conditions as the checks, tested on the tally's counts without building a
+reason. Most sessions break none and are accepted at once; for the others, only the
+checks that are broken run, to say why. So the checks stay the one place where a
+refusal's reasons are made, and the plan only tells which of them to ask.
 
-A test compares :meth:`Plan.clears` with the checks on any history, and the engine
+A test compares :meth:`Plan.broken` with the checks on any history, and the engine
 with the straightforward reference under ``tests/reference``.
 """
 
@@ -25,7 +25,7 @@ from inami_ppl.model import Function, Kind, Modality, Network, SessionFacts
 
 __all__ = ["COVERS", "Plan", "plan_for"]
 
-#: The checks whose conditions :meth:`Plan.clears` tests: every check of the table.
+#: The checks whose conditions :meth:`Plan.broken` tests: every check of the table.
 COVERS: Final = (
     ReasonCode.AGE_NETWORK,
     ReasonCode.FUNCTION_NOT_IN_FORCE,
@@ -120,46 +120,60 @@ class Plan:
             out.append((limit, maximum, used))
         return tuple(out)
 
-    def clears(  # noqa: PLR0911, PLR0912  (one test per check, flat: it runs for every session)
+    def broken(  # noqa: PLR0912  (one test per check, flat: it runs for every session)
         self, session: SessionFacts, age: int, tally: Tally, standing: tuple[Standing, ...]
-    ) -> bool:
-        """Whether ``session`` breaks none of the checks, given its ``standing``."""
-        if not self.in_force or not self.min_age <= age <= self.max_age:
-            return False
-        for _, maximum, used in standing:
-            if used >= maximum:
-                return False
+    ) -> list[ReasonCode]:
+        """The codes of the checks ``session`` breaks, given its ``standing`` (empty: none).
+
+        As the checks do, those that need the function in force are not tested when
+        it is not.
+        """
+        out: list[ReasonCode] = []
+        if not self.min_age <= age <= self.max_age:
+            out.append(ReasonCode.AGE_NETWORK)
         if not self.switch_free:
             counts = tally.network_counts
             for other, low, high in self.others:
                 if counts.get(other) and (not self.forced_ok or low <= age <= high):
-                    return False
-        if self.combined:
+                    out.append(ReasonCode.NETWORK_SWITCH)
+                    break
+        in_force = self.in_force
+        if not in_force:
+            out.append(ReasonCode.FUNCTION_NOT_IN_FORCE)
+        else:
+            for _, maximum, used in standing:
+                if used >= maximum:
+                    out.append(ReasonCode.QUOTA_EXCEEDED)
+                    break
             held = tally.counts
             for raw in self.combined:
                 if held.get(raw):
-                    return False
+                    out.append(ReasonCode.QUOTA_COMBINATION)
+                    break
         if not (session.with_context and self.context_exempt) and (
             tally.sessions_on(session.date) >= self.day_max
         ):
-            return False
+            out.append(ReasonCode.DAY_LIMIT)
         if (
-            self.assessment
+            in_force
+            and self.assessment
             and not session.functional_assessment
             and not tally.assessed(self.function)
         ):
-            return False
+            out.append(ReasonCode.ASSESSMENT_MISSING)
         modality = session.modality
         if modality in _CONDITIONAL:
-            if self.when_unable and not session.unable_to_travel:
-                return False
             if (
                 modality is Modality.VIDEO
                 and self.video_rule
                 and not tally.in_person_before(session.provider)
             ):
-                return False
-        return not (self.needs_co_provider and session.co_provider is None)
+                out.append(ReasonCode.VIDEO_FIRST_IN_PERSON)
+            if self.when_unable and not session.unable_to_travel:
+                out.append(ReasonCode.MODALITY_CONDITION)
+        if in_force and self.needs_co_provider and session.co_provider is None:
+            out.append(ReasonCode.CO_CONSULTATION_CO_PROVIDER)
+        return out
 
 
 def plan_for(rules: Compiled, kind: Kind, network: Network) -> Plan:

@@ -110,9 +110,11 @@ def verdict(patient: Patient, session: SessionFacts, ruleset: Ruleset, tally: Ta
     standing = plan.standing(tally)
     # The context of the checks: the window counted once for all of them.
     ctx = Context(patient, session, ruleset, rules, tally, age, standing)
-    # The plan clears most sessions at once; the checks make the reasons of the others
-    # (and, should the plan be more cautious than the checks, accept the session).
-    reasons = () if plan.clears(session, age, tally, standing) else refusals(ctx)
+    # The plan tells which checks the session breaks (most break none); only those run,
+    # to make the reasons (should the plan be more cautious than the checks, they find
+    # none, and the session is accepted).
+    broken = plan.broken(session, age, tally, standing)
+    reasons = refusals(ctx, broken) if broken else ()
     if reasons:
         return Verdict(ctx, reasons, None, None)
     share = share_of(rules, patient, session, age, tally)

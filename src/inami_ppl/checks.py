@@ -11,7 +11,7 @@ this table.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Final, final
 
 import attrs
@@ -58,16 +58,22 @@ CHECKS: Final = (
 REASON_CODES: Final = tuple(check.code.value for check in CHECKS)
 
 
-# The checks as (rule, needs_function) pairs, read once per decision.
-_RULES: Final = tuple((check.rule, check.needs_function) for check in CHECKS)
+# The checks as (code, rule, needs_function), read once per decision.
+_RULES: Final = tuple((check.code, check.rule, check.needs_function) for check in CHECKS)
 
 
-def refusals(ctx: Context) -> tuple[Reason, ...]:
-    """Every rule the session breaks, in table order (empty when it is accepted)."""
+def refusals(ctx: Context, broken: Collection[ReasonCode] | None = None) -> tuple[Reason, ...]:
+    """Every rule the session breaks, in table order (empty when it is accepted).
+
+    With ``broken``, only the checks of those codes are asked (the others are known
+    to pass: see :mod:`inami_ppl._plans`).
+    """
     in_force = ctx.session.function in ctx.rules.functions
     found = [
         reason
-        for rule, needs_function in _RULES
-        if (in_force or not needs_function) and (reason := rule(ctx)) is not None
+        for code, rule, needs_function in _RULES
+        if (broken is None or code in broken)
+        and (in_force or not needs_function)
+        and (reason := rule(ctx)) is not None
     ]
     return tuple(found)
