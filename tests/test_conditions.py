@@ -15,6 +15,7 @@ from inami_ppl import (
     Session,
     assess,
     default_rules,
+    eligibility,
 )
 from inami_ppl._tally import Tally
 from inami_ppl.assess import verdict
@@ -229,3 +230,37 @@ def test_co_provider_s7_can_be_switched_off_in_the_tables() -> None:
         {"co_consultation.co_provider": False}, start=dt.date(2024, 4, 1)
     )
     assert assess(ADULT, [FIRST], s("2024-05-13", "co_consultation"), rules=rules).allowed
+
+
+# Rules switched off in the tables: the check itself finds nothing to report (the engine
+# does not ask it then, since the plan knows the rule is off, but the check stays right).
+SWITCHED_OFF = {
+    "network.one_per_window": (
+        eligibility.check_network_switch,
+        YOUNG,
+        [s("2024-05-06", "support", network="children_adolescents")],
+        s("2024-05-13", "support"),
+    ),
+    "modality.condition": (
+        eligibility.check_modality_condition,
+        ADULT,
+        [FIRST],
+        s("2024-05-13", "support", modality="home"),
+    ),
+    "co_consultation.co_provider": (
+        eligibility.check_co_provider,
+        ADULT,
+        [FIRST],
+        s("2024-05-13", "co_consultation"),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", SWITCHED_OFF)
+def test_a_check_whose_rule_is_switched_off_finds_nothing(name: str) -> None:
+    check, patient, history, session = SWITCHED_OFF[name]
+    on = default_rules().at(session.date)
+    assert check(verdict(patient, session, on, _tally(history, session.date)).ctx) is not None
+    rules = default_rules().with_overrides({name: False}, start=dt.date(2024, 4, 1))
+    ruleset = rules.at(session.date)
+    assert check(verdict(patient, session, ruleset, _tally(history, session.date)).ctx) is None
