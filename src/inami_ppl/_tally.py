@@ -2,7 +2,8 @@
 
 ``assess`` fills a tally once from the history (after one sort); ``assess_history``
 keeps one tally for the whole history and moves the window forward, so that no
-session is ever re-scanned: each enters once and leaves once.
+session is ever re-scanned: each enters once and leaves once (under rules whose window
+policy changes, a later window may start earlier and take sessions back).
 """
 
 from __future__ import annotations

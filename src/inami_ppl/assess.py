@@ -99,8 +99,8 @@ class Verdict(NamedTuple):
 def verdict(patient: Patient, session: SessionFacts, ruleset: Ruleset, tally: Tally) -> Verdict:
     """Apply every rule of §2-§8 of the rules to ``session`` against the window in ``tally``.
 
-    The session's plan (:mod:`inami_ppl._plans`) tells at once whether it breaks no
-    rule; only when it breaks one do the checks run, to say which and why.
+    The session's plan (:mod:`inami_ppl._plans`) tells at once which rules it breaks
+    (most sessions break none); only the checks of those rules run, to say why.
     """
     if patient.birth_date > session.date:
         _check_born(patient, session)
@@ -376,7 +376,8 @@ def next_allowed_date(
     policy = _policy(rules)
     candidates = _candidates(patient, earlier, session.date, rules, policy)
     # One tally moved forward through the candidates, in date order: each session of the
-    # history enters it once, and leaves it once.
+    # history enters it once, and leaves it once (or more often, where a window policy
+    # that changes with the rules takes it back into the window).
     tally = Tally(policy)
     added = 0
     for day in candidates:
