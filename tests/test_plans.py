@@ -10,6 +10,7 @@ them are those a hand-built ``Reason`` would hold."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -23,7 +24,7 @@ from inami_ppl.checks import REASON_CODES, refusals
 from strategies import histories, patients, sessions_near
 from support import ADULT, dated_window_rules, episode_rules, s
 
-RULES = {
+RULES: dict[str, Callable[[], Rules]] = {
     "trailing": default_rules,
     "episode": episode_rules,
     "episode then trailing": lambda: dated_window_rules("episode", "trailing"),
