@@ -112,6 +112,15 @@ def _long_history(rng: random.Random, size: int, first: dt.date, days: int) -> l
     return out
 
 
+def _long_case(
+    seed: int, policy: str, size: int, days: int
+) -> tuple[random.Random, Rules, dt.date, list[Session]]:
+    """A long history drawn from ``seed``: the generator, the rules, its first day, the sessions."""
+    rng = random.Random(seed)
+    first = FIRST_DATE + dt.timedelta(days=rng.randrange((LAST_DATE - FIRST_DATE).days))
+    return rng, DATED[policy](), first, _long_history(rng, size, first, days)
+
+
 @pytest.mark.parametrize("policy", DATED)
 @settings(max_examples=12, deadline=None)
 @given(
@@ -123,10 +132,7 @@ def test_next_allowed_date_after_a_long_history_is_the_references(
     policy: str, seed: int, size: int, days: int
 ) -> None:
     # Many sessions, the quotas often full: many dates are tried before one is found.
-    rng = random.Random(seed)
-    rules = DATED[policy]()
-    first = FIRST_DATE + dt.timedelta(days=rng.randrange((LAST_DATE - FIRST_DATE).days))
-    history = _long_history(rng, size, first, days)
+    rng, rules, first, history = _long_case(seed, policy, size, days)
     accepted = [
         a.session for a in reference.assess_history(ADULT, history, rules=rules) if a.allowed
     ]
@@ -165,10 +171,8 @@ def test_a_history_is_judged_as_each_session_alone_against_those_accepted_before
     # The definition of assess_history, session by session: where the window policy
     # changes, the window of a date may start before the window of an earlier date,
     # and the sessions it holds again count again.
-    rng = random.Random(seed)
-    rules = DATED[policy]()
-    first = FIRST_DATE + dt.timedelta(days=rng.randrange((LAST_DATE - FIRST_DATE).days))
-    history = sorted(_long_history(rng, size, first, days), key=lambda x: x.date)
+    _, rules, _, drawn = _long_case(seed, policy, size, days)
+    history = sorted(drawn, key=lambda x: x.date)
     accepted: list[Session] = []
     for session, decided in zip(
         history, inami_ppl.assess_history(ADULT, history, rules=rules), strict=True
