@@ -8,7 +8,6 @@ policy changes, a later window may start earlier and take sessions back).
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
@@ -162,21 +161,15 @@ class Tally:
     def kth_oldest(self, kinds: Iterable[Kind], k: int) -> dt.date:
         """The date of the ``k``-th oldest (1-based) session of ``kinds`` in the window.
 
-        The window must hold at least ``k`` of them. The earliest date on or before
-        which ``k`` of them fall, found by bisection: no walk through the window.
+        The window must hold at least ``k`` of them. It is among the ``k`` oldest of
+        each kind: those few are sorted, so the cost does not grow with the window.
         """
         held = [dates for kind in kinds if (dates := self._by_kind.get(kind))]
         if len(held) == 1:
             return held[0].at(k - 1)
-        low = min(dates.at(0) for dates in held).toordinal()
-        high = max(dates.at(-1) for dates in held).toordinal()
-        while low < high:
-            middle = dt.date.fromordinal((low + high) // 2)
-            if sum(dates.up_to(middle) for dates in held) >= k:
-                high = middle.toordinal()
-            else:
-                low = middle.toordinal() + 1
-        return dt.date.fromordinal(low)
+        if k == sum(len(dates) for dates in held):
+            return max(dates.at(-1) for dates in held)
+        return sorted(day for dates in held for day in dates.oldest(k))[k - 1]
 
     def networks(self) -> list[Network]:
         """The networks used by accepted sessions in the window."""
@@ -213,8 +206,7 @@ def _date_key(session: Session) -> dt.date:
 class _KindDates:
     """The dates of one kind, in order, and the index of the first one in the window.
 
-    Dropping the first date (or taking it back) moves the index; a position in the
-    window is found by bisection.
+    Dropping the first date (or taking it back) moves the index.
     """
 
     __slots__ = ("_dates", "_first")
@@ -237,6 +229,6 @@ class _KindDates:
         """The ``i``-th date of the window (``-1``: the last)."""
         return self._dates[i if i < 0 else self._first + i]
 
-    def up_to(self, day: dt.date) -> int:
-        """How many dates of the window are on or before ``day``."""
-        return bisect.bisect_right(self._dates, day, self._first) - self._first
+    def oldest(self, k: int) -> list[dt.date]:
+        """The ``k`` oldest dates of the window (all of them when it holds fewer)."""
+        return self._dates[self._first : self._first + k]

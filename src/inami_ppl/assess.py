@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import attrs
 
-from inami_ppl import quotas
+from inami_ppl import decision, quotas
 from inami_ppl._compiled import compiled
 from inami_ppl._plans import plan_for
 from inami_ppl._tally import Tally
@@ -135,7 +135,10 @@ def written_up(found: Verdict) -> Assessment:
         return Assessment(
             session=session,
             allowed=False,
-            reasons=tuple(attrs.evolve(r, params=(*r.params, window)) for r in reasons),
+            reasons=tuple(
+                decision.found(code=r.code, params=(*r.params, window), sources=r.sources)
+                for r in reasons
+            ),
             patient_share=None,
             practitioner_fee=None,
             insurer_share=None,
