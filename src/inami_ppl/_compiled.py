@@ -53,6 +53,8 @@ class Share:
     code: ShareCode
     rule: Parameter
     max_age: int | None = None
+    #: The window its rule set counts in (``policy/months``), for ``share.first_free``.
+    window: str | None = None
     #: The explanation: the ``share.*`` code with the amount (and the age bound).
     reason: Reason = attrs.field(init=False, eq=False, repr=False)
 
@@ -61,6 +63,8 @@ class Share:
         params: dict[Param, ParamValue] = {Param.AMOUNT: self.amount}
         if self.max_age is not None:
             params[Param.MAX_AGE] = self.max_age
+        if self.window is not None:
+            params[Param.WINDOW] = self.window
         reason = Reason(code=self.code, params=params, sources=(self.rule.source,))
         object.__setattr__(self, "reason", reason)
 
@@ -83,6 +87,7 @@ class Compiled:
         "context_exempt",
         "day_max",
         "fee_individual",
+        "fee_row",
         "first_free",
         "forced_switch",
         "functions",
@@ -114,6 +119,8 @@ class Compiled:
         self.modality_condition = need("modality.condition")
         self.first_free = need("share.first_individual_free")
         self.fee_individual = need("fee.individual")
+        #: The fee of an individual session (§9) and its row of the tables.
+        self.fee_row = (self.fee_individual, _decimal(self.fee_individual))
         self.co_provider = ruleset.parameter("co_consultation.co_provider")
         youth = ruleset.parameter("share.youth_free_max_age")
         self.shares = {
@@ -121,7 +128,7 @@ class Compiled:
             for code, name in _SHARE_NAMES.items()
         }
         self.shares[ShareCode.FIRST_FREE] = Share(
-            amount=_FREE, code=ShareCode.FIRST_FREE, rule=self.first_free
+            amount=_FREE, code=ShareCode.FIRST_FREE, rule=self.first_free, window=self.window_code
         )
         self.youth_max: int | None = None
         if youth is not None:
@@ -155,14 +162,6 @@ class Compiled:
                 open_to.add(Network.ADULTS)
             found = self._networks[age] = frozenset(open_to)
         return found
-
-    def share(self, code: ShareCode) -> Share:
-        """The share of step ``code`` of §8 (its amount from the tables)."""
-        return self.shares[code]
-
-    def fee(self) -> tuple[Parameter, Decimal]:
-        """The fee of an individual session (§9) and its row of the tables."""
-        return self.fee_individual, _decimal(self.fee_individual)
 
     def unconfirmed_values(self, names: tuple[str, ...]) -> tuple[str, ...]:
         """:meth:`Ruleset.unconfirmed_values`, remembered for each set of names."""

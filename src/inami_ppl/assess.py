@@ -105,7 +105,9 @@ def verdict(patient: Patient, session: SessionFacts, ruleset: Ruleset, tally: Ta
     if patient.birth_date > session.date:
         _check_born(patient, session)
     rules = compiled(ruleset)
-    plan = plan_for(rules, session.kind, session.network)
+    plan = rules.plans.get((session.kind, session.network)) or plan_for(
+        rules, session.kind, session.network
+    )
     age = completed_years(patient.birth_date, session.date)
     standing = plan.standing(tally)
     # The context of the checks: the window counted once for all of them.
@@ -118,7 +120,7 @@ def verdict(patient: Patient, session: SessionFacts, ruleset: Ruleset, tally: Ta
     if reasons:
         return Verdict(ctx, reasons, None, None)
     share = share_of(rules, patient, session, age, tally)
-    fee = rules.fee() if session.setting is Setting.INDIVIDUAL else None
+    fee = rules.fee_row if session.setting is Setting.INDIVIDUAL else None
     return Verdict(ctx, (), share, fee)
 
 

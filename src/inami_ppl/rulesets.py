@@ -100,6 +100,8 @@ class Rules:
     _beyond: Ruleset = attrs.field(init=False)
     _policy: WindowPolicy = attrs.field(init=False)
     _labels: Mapping[str, Label] = attrs.field(init=False)
+    # The labels in each language, made once (every message of a refusal reads them).
+    _label_texts: dict[str, dict[str, str]] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         """Check every invariant and precompute the spans over which nothing changes."""
@@ -121,6 +123,7 @@ class Rules:
         coverage = (self.coverage_start, self.coverage_end)
         check_timelines(coverage, self.rulesets, self.parameters)
         object.__setattr__(self, "_labels", collect_labels(self.rulesets, self.parameters))
+        object.__setattr__(self, "_label_texts", {})
         starts = change_bounds(
             (self.coverage_start, self.coverage_end), [*self.rulesets, *self.parameters]
         )
@@ -308,7 +311,12 @@ class Rules:
         """
         if lang not in LANGUAGES:
             raise InvalidInputError("lang", lang, f"one of {', '.join(LANGUAGES)}")
-        return {key: label.text(lang) for key, label in self._labels.items()}
+        found = self._label_texts.get(lang)
+        if found is None:
+            found = self._label_texts[lang] = {
+                key: label.text(lang) for key, label in self._labels.items()
+            }
+        return dict(found)
 
     def diff(self, other: Rules) -> tuple[_amend.Change, ...]:
         """What ``other`` changes in these rules: value rows removed (``-``) and added (``+``).

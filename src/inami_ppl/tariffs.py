@@ -41,17 +41,17 @@ def share_of(
 ) -> Share:
     """:func:`share_for` from the compiled rules and the patient's ``age`` on the date."""
     if session.function is Function.COMMUNITY:
-        return rules.share(ShareCode.COMMUNITY)
+        return rules.shares[ShareCode.COMMUNITY]
     youth_max = rules.youth_max
     if youth_max is not None and age <= youth_max:
-        return rules.share(ShareCode.YOUTH)
+        return rules.shares[ShareCode.YOUTH]
     if session.setting is Setting.GROUP:
-        return rules.share(ShareCode.GROUP)
+        return rules.shares[ShareCode.GROUP]
     if rules.first_free.value and tally.individual_sessions() == 0:
-        return rules.share(ShareCode.FIRST_FREE)
+        return rules.shares[ShareCode.FIRST_FREE]
     if patient.preferential:
-        return rules.share(ShareCode.PREFERENTIAL)
-    return rules.share(ShareCode.STANDARD)
+        return rules.shares[ShareCode.PREFERENTIAL]
+    return rules.shares[ShareCode.STANDARD]
 
 
 _GROUP_FEES = {
