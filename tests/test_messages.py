@@ -20,7 +20,7 @@ from inami_ppl import (
     assess,
     default_rules,
 )
-from inami_ppl.codes import PARAMS_OF, Param
+from inami_ppl.codes import PARAMS_OF, WINDOWED, Param
 from inami_ppl.messages import catalogue, fields, render
 from support import ADULT, d, s, weekly
 
@@ -37,10 +37,14 @@ def test_every_language_uses_the_same_facts_for_a_code(code: str) -> None:
         assert expected == fields(catalogue(lang)["reasons"][code]), lang
 
 
+def test_the_refusals_and_the_first_free_session_may_name_their_window() -> None:
+    assert {*ReasonCode, ShareCode.FIRST_FREE} == WINDOWED
+
+
 @pytest.mark.parametrize("code", [*ReasonCode, *ShareCode])
 def test_a_message_uses_only_facts_its_code_carries(code: ReasonCode | ShareCode) -> None:
-    # A refusal may also name its window; a share message never does.
-    window = {Param.WINDOW.value} if isinstance(code, ReasonCode) else set()
+    # A refusal and the first free session may also name their window; no other share.
+    window = {Param.WINDOW.value} if code in WINDOWED else set()
     assert fields(catalogue("en")["reasons"][code]) <= {p.value for p in PARAMS_OF[code]} | window
 
 

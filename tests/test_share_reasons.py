@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from inami_ppl import Assessment, Patient, Session, ShareCode, assess
-from support import ADULT, ADULT_BIM, s
+from support import ADULT, ADULT_BIM, episode_rules, s
 
 YOUTH = Patient(birth_date=dt.date(2004, 3, 1))  # 20 in 2024
 YOUTH_BIM = Patient(birth_date=dt.date(2004, 3, 1), preferential=True)
@@ -104,11 +104,19 @@ def test_share_reason_s8_message_in_each_language(lang: str, expected: str) -> N
     assert expected == decision.share_reason.message(lang)
 
 
-def test_share_reason_s8_first_free_message() -> None:
+def test_share_reason_s8_first_free_message_names_the_window_of_the_rules() -> None:
     decision = assess(ADULT, [], s("2024-05-13", "support"))
     assert decision.share_reason is not None
+    assert "trailing/12" == decision.share_reason.param("window")
     message = decision.share_reason.message("en")
-    assert "Free (0.00 EUR): first individual session in the 12-month window." == message
+    assert "Free (0.00 EUR): first individual session within the last 12 months." == message
+    episode = assess(ADULT, [], s("2024-05-13", "support"), rules=episode_rules())
+    assert episode.share_reason is not None
+    assert "episode/12" == episode.share_reason.param("window")
+    assert (
+        "Gratis (0,00 EUR): eerste individuele sessie in de lopende episode van 12 maanden."
+        == episode.share_reason.message("nl")
+    )
 
 
 def test_share_reason_s8_is_none_for_a_refusal() -> None:

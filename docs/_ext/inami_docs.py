@@ -65,7 +65,7 @@ SAMPLE_PARAMS: dict[str, dict[str, Any]] = {
     "co_consultation.co_provider": {},
     "share.community": {"amount": Decimal("0.00")},
     "share.youth": {"amount": Decimal("0.00"), "max_age": 23},
-    "share.first_free": {"amount": Decimal("0.00")},
+    "share.first_free": {"amount": Decimal("0.00"), "window": "trailing/12"},
     "share.preferential": {"amount": Decimal("4.00")},
     "share.standard": {"amount": Decimal("11.00")},
     "share.group": {"amount": Decimal("2.50")},

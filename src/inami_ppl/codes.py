@@ -20,7 +20,15 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Final
 
-__all__ = ["PARAMS_OF", "PARAM_TYPES", "Param", "ParamValue", "ReasonCode", "ShareCode"]
+__all__ = [
+    "PARAMS_OF",
+    "PARAM_TYPES",
+    "WINDOWED",
+    "Param",
+    "ParamValue",
+    "ReasonCode",
+    "ShareCode",
+]
 
 
 class ReasonCode(enum.StrEnum):
@@ -99,9 +107,9 @@ PARAM_TYPES: Final[Mapping[Param, type]] = {
 }
 
 #: The facts each code carries: exactly these, no more, no fewer. A refusal (a
-#: :class:`ReasonCode`) may also carry :attr:`Param.WINDOW`, the window its rule set
-#: counts in as ``policy/months`` (e.g. ``"trailing/12"``); a message that names the
-#: window without it says "the window".
+#: :class:`ReasonCode`) and ``share.first_free`` may also carry :attr:`Param.WINDOW`,
+#: the window their rule set counts in as ``policy/months`` (e.g. ``"trailing/12"``);
+#: a message that names the window without it says "the window".
 PARAMS_OF: Final[Mapping[ReasonCode | ShareCode, frozenset[Param]]] = {
     ReasonCode.AGE_NETWORK: frozenset({Param.AGE, Param.NETWORK, Param.NETWORKS}),
     ReasonCode.NETWORK_SWITCH: frozenset(
@@ -124,3 +132,6 @@ PARAMS_OF: Final[Mapping[ReasonCode | ShareCode, frozenset[Param]]] = {
     ShareCode.STANDARD: frozenset({Param.AMOUNT}),
     ShareCode.GROUP: frozenset({Param.AMOUNT}),
 }
+
+#: The codes whose reason may also carry :attr:`Param.WINDOW` (see :data:`PARAMS_OF`).
+WINDOWED: Final[frozenset[ReasonCode | ShareCode]] = frozenset({*ReasonCode, ShareCode.FIRST_FREE})

@@ -16,7 +16,15 @@ import attrs
 
 from inami_ppl import messages
 from inami_ppl._validate import check_bool, check_date, check_iterable, to_enum
-from inami_ppl.codes import PARAM_TYPES, PARAMS_OF, Param, ParamValue, ReasonCode, ShareCode
+from inami_ppl.codes import (
+    PARAM_TYPES,
+    PARAMS_OF,
+    WINDOWED,
+    Param,
+    ParamValue,
+    ReasonCode,
+    ShareCode,
+)
 from inami_ppl.errors import InvalidInputError
 from inami_ppl.model import Confidence, Session, Source
 from inami_ppl.rulesets import Rules, RuleValue, resolve_rules
@@ -111,7 +119,7 @@ een sessie plaats op 02-05-2024.')
         """Check that the facts are those the code's message needs."""
         needed = PARAMS_OF[self.code]
         given = {name for name, _ in self.params}
-        if isinstance(self.code, ReasonCode):
+        if self.code in WINDOWED:
             given.discard(Param.WINDOW)
         if given != needed:
             names = ", ".join(sorted(needed)) or "none"
@@ -174,7 +182,9 @@ een sessie plaats op 02-05-2024.')
             raise InvalidInputError("reason", error, "the JSON form of a Reason") from None
 
 
-def found(*, code: ReasonCode, params: Params = (), sources: tuple[Source, ...]) -> Reason:
+def found(
+    *, code: ReasonCode | ShareCode, params: Params = (), sources: tuple[Source, ...]
+) -> Reason:
     """A reason made by one of the library's rule checks, for a refused session.
 
     Its code, facts and sources come from the library's own tables, of the right

@@ -31,6 +31,7 @@ class Share:
     code: ShareCode
     rule: Parameter
     max_age: int | None = None
+    window: str | None = None
 
     @property
     def reason(self) -> Reason:
@@ -38,6 +39,8 @@ class Share:
         params: dict[Param, ParamValue] = {Param.AMOUNT: self.amount}
         if self.max_age is not None:
             params[Param.MAX_AGE] = self.max_age
+        if self.window is not None:
+            params[Param.WINDOW] = self.window
         return Reason(code=self.code, params=params, sources=(self.rule.source,))
 
 
@@ -64,7 +67,9 @@ def share_for(patient: Patient, session: Session, ruleset: Ruleset, tally: Tally
         return _share(ruleset, "share.group", ShareCode.GROUP)
     first_free = ruleset.require("share.first_individual_free")
     if first_free.value and tally.individual_sessions() == 0:
-        return Share(amount=_FREE, code=ShareCode.FIRST_FREE, rule=first_free)
+        return Share(
+            amount=_FREE, code=ShareCode.FIRST_FREE, rule=first_free, window=ruleset.window.code
+        )
     if patient.preferential:
         return _share(ruleset, "share.individual_preferential", ShareCode.PREFERENTIAL)
     return _share(ruleset, "share.individual", ShareCode.STANDARD)
