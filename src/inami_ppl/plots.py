@@ -295,7 +295,7 @@ def _quota_chart(claims: list[Claim]) -> Chart:
     ax.barh(labels, list(table["maximum"]), color=_GREY, label="maximum")
     ax.barh(labels, list(table["average_peak"]), height=0.5, color=_BLUE, label="average peak")
     ax.invert_yaxis()
-    ax.set_xlabel("sessions in the 12-month window")
+    ax.set_xlabel("sessions in the window of the rules (highest use per patient)")
     _legend(figure, ax)
     at_max = int(table["at_maximum"].sum())
     alt = (
