@@ -570,6 +570,17 @@ def test_labels_come_from_the_tables_in_every_language() -> None:
         rules.labels("es")
 
 
+def test_labels_given_to_a_caller_are_its_own_to_change() -> None:
+    rules = default_rules()
+    labels = rules.labels("en")
+    labels["function.support"] = "changed"
+    del labels["function.treatment"]
+
+    again = rules.labels("en")
+    assert "psychological support" == again["function.support"]
+    assert "function.treatment" in again
+
+
 def test_every_function_limit_target_and_value_of_the_tables_has_a_label() -> None:
     rules = default_rules()
     labels = rules.labels("de")
