@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Mutation testing of the rule modules: periods, eligibility, quotas, tariffs, checks, booking.
+# Mutation testing of the rule modules: periods, eligibility, quotas, tariffs, checks, booking,
+# and the engine's plans and window tally.
 #
 # mutmut changes one thing at a time in those modules (a comparison, a constant, a return
 # value...) and runs the tests that cover it; a mutant that no test notices "survives". The
