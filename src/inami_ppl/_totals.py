@@ -32,7 +32,8 @@ class Totals:
     refused for two reasons counts under both). ``invalid`` counts malformed rows.
     ``patients`` counts the distinct patients with at least one assessed session.
     Fees and insurer shares cover accepted individual sessions; accepted group
-    sessions are counted in ``group_sessions``, without a fee (see the module).
+    sessions are counted in ``group_sessions``, without a fee (a claims file does not
+    say who facilitated a group: see :mod:`inami_ppl.analytics`).
     ``unconfirmed`` counts the decisions that used a value nobody confirmed (an
     estimate, or the rules after the covered period); ``unconfirmed_values`` counts
     them by value name (a decision that used two counts under both).
