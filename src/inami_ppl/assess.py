@@ -281,9 +281,15 @@ def verdicts_in_order(
     """:func:`judge_in_order` before the decisions are written up (for bulk output)."""
     tally = Tally(_policy(rules))
     at = rules.at
+    ruleset: Ruleset | None = None
     for patient, session in items:
-        ruleset = at(session.date, accept_unconfirmed=accept_unconfirmed)
-        tally.move_to(session.date)
+        day = session.date
+        # The rule set of the last session holds the later dates up to its last day without
+        # a change of value (the dates come in order; the rules after the covered period,
+        # valid until its end, are asked again for each date).
+        if ruleset is None or day > ruleset.valid_until:
+            ruleset = at(day, accept_unconfirmed=accept_unconfirmed)
+        tally.move_to(day)
         found = verdict(patient, session, ruleset, tally)
         if not found.reasons:
             tally.add(session)

@@ -201,6 +201,8 @@ class Lane:
         out: list[tuple[int, Out]] = []
         good: list[_Good] = []
         first: _Good | None = None
+        last = dt.date.min
+        in_order = True
         for item in items:
             if isinstance(item, _Bad):
                 self._count(item.claim)
@@ -212,13 +214,15 @@ class Lane:
                 out.append((bad.position, (bad.text, error)))
             else:
                 first = first or item
+                day = item.session.date
+                if day < last:
+                    in_order = False
+                last = day
                 good.append(item)
         if not good:
             return out
         # Rows in date order and no malformed row among them: no sorting at all.
-        unsorted = bool(out) or any(
-            good[i].session.date > good[i + 1].session.date for i in range(len(good) - 1)
-        )
+        unsorted = bool(out) or not in_order
         if unsorted:
             good.sort(key=_date)
         verdicts = verdicts_in_order(
