@@ -17,7 +17,7 @@ if [ ! -x "$python" ]; then
   python3 -m venv .venv
 fi
 "$python" -m pip install --quiet --upgrade 'pip>=25.1'
-"$python" -m pip install --quiet -e '.[pandas]' --group test --group mutation
+"$python" -m pip install --quiet -e '.[pandas,plots]' --group test --group mutation
 
 rm -rf mutants
 .venv/bin/mutmut run --max-children "${JOBS:-2}" > /dev/null 2>&1 || true
