@@ -123,7 +123,9 @@ class Plan:
     def broken(  # noqa: PLR0912  (one test per check, flat: it runs for every session)
         self, session: SessionFacts, age: int, tally: Tally, standing: tuple[Standing, ...]
     ) -> list[ReasonCode]:
-        """The codes of the checks ``session`` breaks, given its ``standing`` (empty: none).
+        """The codes of the checks ``session`` breaks, in table order, given its ``standing``.
+
+        Empty when it breaks none.
 
         As the checks do, those that need the function in force are not tested when
         it is not.

@@ -25,7 +25,6 @@ class Tally:
     __slots__ = (
         "_assessed",
         "_by_kind",
-        "_dates",
         "_day",
         "_day_count",
         "_individual",
@@ -47,7 +46,6 @@ class Tally:
         # Every accepted session, in order; the window is those from ``_start`` on.
         self._sessions: list[SessionFacts] = []
         self._start = 0
-        self._dates: list[dt.date] = []  # every accepted date, for the policy
         # The dates of each kind since the first one still in the window (``_KindDates``).
         self._by_kind: dict[Kind, _KindDates] = {}
         # How many accepted sessions of each kind and each network the window holds (read for
@@ -75,12 +73,11 @@ class Tally:
         """Record an accepted session (dated on or after every earlier one)."""
         day, kind, network = session.date, session.kind, session.network
         self._sessions.append(session)
-        self._dates.append(day)
         self._tracker.add(day)
         dates = self._by_kind.get(kind)
         if dates is None:
             dates = self._by_kind[kind] = _KindDates()
-        dates.append(day)
+        dates.days.append(day)
         counts = self.counts
         counts[kind] = counts.get(kind, 0) + 1
         networks = self.network_counts
@@ -140,7 +137,7 @@ class Tally:
     @property
     def dates(self) -> Sequence[dt.date]:
         """The dates of every accepted session so far, in order."""
-        return self._dates
+        return [session.date for session in self._sessions]
 
     def count(self, kind: Kind) -> int:
         """Accepted sessions of ``kind`` in the window."""
@@ -209,17 +206,15 @@ class _KindDates:
     Dropping the first date (or taking it back) moves the index.
     """
 
-    __slots__ = ("_dates", "_first")
+    __slots__ = ("_first", "days")
 
     def __init__(self) -> None:
-        self._dates: list[dt.date] = []
+        #: Every date of the kind, in order (the tally appends to it).
+        self.days: list[dt.date] = []
         self._first = 0
 
     def __len__(self) -> int:
-        return len(self._dates) - self._first
-
-    def append(self, day: dt.date) -> None:
-        self._dates.append(day)
+        return len(self.days) - self._first
 
     def move_first(self, step: int) -> None:
         """Drop the first date of the window (``1``), or take the one before back (``-1``)."""
@@ -227,8 +222,8 @@ class _KindDates:
 
     def at(self, i: int) -> dt.date:
         """The ``i``-th date of the window (``-1``: the last)."""
-        return self._dates[i if i < 0 else self._first + i]
+        return self.days[i if i < 0 else self._first + i]
 
     def oldest(self, k: int) -> list[dt.date]:
         """The ``k`` oldest dates of the window (all of them when it holds fewer)."""
-        return self._dates[self._first : self._first + k]
+        return self.days[self._first : self._first + k]

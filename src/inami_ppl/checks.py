@@ -11,7 +11,7 @@ this table.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Sequence
 from typing import Final, final
 
 import attrs
@@ -58,22 +58,21 @@ CHECKS: Final = (
 REASON_CODES: Final = tuple(check.code.value for check in CHECKS)
 
 
-# The checks as (code, rule, needs_function), read once per decision.
-_RULES: Final = tuple((check.code, check.rule, check.needs_function) for check in CHECKS)
+# The codes in table order, and each code's check as (rule, needs_function).
+_ORDER: Final = tuple(check.code for check in CHECKS)
+_BY_CODE: Final = {check.code: (check.rule, check.needs_function) for check in CHECKS}
 
 
-def refusals(ctx: Context, broken: Collection[ReasonCode] | None = None) -> tuple[Reason, ...]:
+def refusals(ctx: Context, broken: Sequence[ReasonCode] | None = None) -> tuple[Reason, ...]:
     """Every rule the session breaks, in table order (empty when it is accepted).
 
-    With ``broken``, only the checks of those codes are asked (the others are known
-    to pass: see :mod:`inami_ppl._plans`).
+    With ``broken`` (codes in table order, as :meth:`inami_ppl._plans.Plan.broken` gives
+    them), only the checks of those codes are asked: the others are known to pass.
     """
     in_force = ctx.session.function in ctx.rules.functions
-    found = [
-        reason
-        for code, rule, needs_function in _RULES
-        if (broken is None or code in broken)
-        and (in_force or not needs_function)
-        and (reason := rule(ctx)) is not None
-    ]
+    found: list[Reason] = []
+    for code in _ORDER if broken is None else broken:
+        rule, needs_function = _BY_CODE[code]
+        if (in_force or not needs_function) and (reason := rule(ctx)) is not None:
+            found.append(reason)
     return tuple(found)

@@ -31,18 +31,21 @@ _SHAPE: Final = (
 
 
 class Facts(NamedTuple):
-    """A session's values as the rules read them (:class:`~inami_ppl.model.SessionFacts`)."""
+    """A session's values as the rules read them (:class:`~inami_ppl.model.SessionFacts`).
+
+    The values of the session's shape come last, in the order of a remembered shape.
+    """
 
     date: dt.date
+    provider: str | None
+    co_provider: str | None
     network: Network
     function: Function
     setting: Setting
     modality: Modality
     with_context: bool
     functional_assessment: bool
-    provider: str | None
     unable_to_travel: bool
-    co_provider: str | None
     kind: Kind
 
 
@@ -96,24 +99,7 @@ class Remembered:
             co_provider = self._co_providers.get(cells[self._co])
             if co_provider is None or shape[1] is not Function.CO_CONSULTATION:
                 return None
-        network, function, setting, modality, context, assessed, unable, kind = shape
-        return (
-            pid,
-            patient,
-            Facts(
-                day,
-                network,
-                function,
-                setting,
-                modality,
-                context,
-                assessed,
-                provider,
-                unable,
-                co_provider,
-                kind,
-            ),
-        )
+        return pid, patient, Facts._make((day, provider, co_provider, *shape))
 
     def _patient(self, birth: str, preferential: str | None) -> Patient | None:
         """The patient of two cells, remembered; ``None`` when the general reader refuses one."""
