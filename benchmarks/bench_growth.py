@@ -233,7 +233,12 @@ def _table(
 
 def _describe(result: object) -> str:
     if isinstance(result, list):
-        return f"{sum(a.allowed for a in result):,} accepted"
+        # The refusals' reasons per session: a refusal costs more than an acceptance, and
+        # one that names a full maximum more than one for a second session on a day.
+        reasons = sum(len(a.reasons) for a in result) / max(1, len(result))
+        full = sum("quota.exceeded" in a.codes for a in result) / max(1, len(result))
+        accepted = sum(a.allowed for a in result)
+        return f"{accepted:,} accepted, {reasons:.2f} reasons a session, {full:.0%} quota full"
     if isinstance(result, Assessment):
         return "allowed" if result.allowed else "refused: " + ",".join(result.codes)
     return f"next date {result}"
