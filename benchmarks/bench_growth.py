@@ -8,8 +8,11 @@ Run from the repository root:
 For each n, one adult patient (born 1980, adults network) has n sessions on random dates
 at a constant density (``DENSITY`` a day, so n days / DENSITY long, ending on 2027-12-31,
 all under the 2024 rule set), made by ``bench_assess.make_session``: the same mix of
-functions, settings, modalities and providers. The same shape of history at every n, so
-that only its length changes. Three calls are timed:
+functions, settings, modalities and providers. The same density at every n; but a short
+history spans a few days, where no maximum of the 12-month window fills, and a long one
+years: the decisions of ``assess_history`` differ in kind as well as in number (its result
+column gives the reasons per session and the share refused for a full maximum, whose reason
+costs the most to work out). Three calls are timed:
 
 * ``assess(patient, history, session)``: the history in random order, a support session on
   the last day. It reads the whole history, so its time is O(n): its time per session of
