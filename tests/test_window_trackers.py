@@ -214,6 +214,7 @@ def test_a_tally_finds_the_kth_oldest_and_the_last_date_in_a_network_as_its_wind
         kinds = list(dict.fromkeys(x.kind for x in window))
         for chosen in ([session.kind], kinds, kinds[1:]):
             held = sorted(x.date for x in window if x.kind in chosen)
+            assert len(held) == tally.count_all(chosen)
             for k in range(1, len(held) + 1):
                 assert held[k - 1] == tally.kth_oldest(chosen, k)
         for network in {x.network for x in window}:
