@@ -153,6 +153,7 @@ def test_an_episode_tracker_refuses_dates_out_of_order() -> None:
     with pytest.raises(InvalidInputError) as raised:
         tracker.add(d("2024-05-01"))
     assert ("day", "a date on or after 2024-05-02") == (raised.value.field, raised.value.expected)
+    assert d("2024-05-01") == raised.value.value
 
 
 def test_a_dated_tracker_builds_the_tracker_of_a_later_policy_from_every_date() -> None:
