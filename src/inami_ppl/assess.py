@@ -105,9 +105,7 @@ def verdict(patient: Patient, session: SessionFacts, ruleset: Ruleset, tally: Ta
     if patient.birth_date > session.date:
         _check_born(patient, session)
     rules = compiled(ruleset)
-    plan = rules.plans.get((session.kind, session.network)) or plan_for(
-        rules, session.kind, session.network
-    )
+    plan = plan_for(rules, session.kind, session.network)
     age = completed_years(patient.birth_date, session.date)
     standing = plan.standing(tally)
     # The context of the checks: the window counted once for all of them.

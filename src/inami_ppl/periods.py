@@ -203,18 +203,16 @@ class TrailingWindow:
 
 @final
 class _TrailingTracker:
-    __slots__ = ("_back", "_policy")
+    __slots__ = ("_policy",)
 
     def __init__(self, policy: TrailingWindow) -> None:
         self._policy = policy
-        self._back = -policy.months
 
     def add(self, day: dt.date) -> None:
         """Nothing to record: the trailing window ignores the earlier sessions."""
 
     def first_day(self, on: dt.date) -> dt.date:
-        # TrailingWindow.first_day, asked for every session of a claims file.
-        return add_months(on, self._back) + ONE_DAY
+        return self._policy.first_day(on, ())
 
     def leaves_on(self, day: dt.date) -> dt.date:
         return self._policy.leaves_on(day, ())
