@@ -48,6 +48,7 @@ class Plan:
     """What the checks read for sessions of one kind in one network, under one rule set."""
 
     __slots__ = (
+        "_counted",
         "assessment",
         "combined",
         "context_exempt",
@@ -84,6 +85,10 @@ class Plan:
         self.others = tuple((other, *ages[other]) for other in Network if other is not network)
         # §5, §6: each maximum, and the raw kinds whose sessions count toward it.
         self.limits = rules.limits_for[(kind, network)]
+        # Each maximum with its raw kinds and as many zeros (the default of each count).
+        self._counted = tuple(
+            (limit, maximum, raws, (0,) * len(raws)) for limit, maximum, raws in self.limits
+        )
         # §5, §6: the raw kinds that may not share the window with this kind.
         self.combined = tuple(
             raw
@@ -111,14 +116,14 @@ class Plan:
 
     def standing(self, tally: Tally) -> tuple[Standing, ...]:
         """How each maximum that holds the kind stands in the window (``quotas.standings``)."""
-        counts = tally.counts
-        out = []
-        for limit, maximum, raws in self.limits:
-            used = 0
-            for raw in raws:
-                used += counts.get(raw, 0)
-            out.append((limit, maximum, used))
-        return tuple(out)
+        get = tally.counts.get
+        # ``map`` calls ``get(raw, 0)`` for each raw kind without a Python-level loop.
+        return tuple(
+            [
+                (limit, maximum, sum(map(get, raws, zeros)))
+                for limit, maximum, raws, zeros in self._counted
+            ]
+        )
 
     def broken(  # noqa: PLR0912  (one test per check, flat: it runs for every session)
         self, session: SessionFacts, age: int, tally: Tally, standing: tuple[Standing, ...]
