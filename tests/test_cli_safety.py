@@ -86,12 +86,19 @@ def test_an_existing_output_keeps_its_permissions(tmp_path: Path) -> None:
     assert 0o640 == out.stat().st_mode & 0o777
 
 
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(tmp_path: Path, out: Path) -> subprocess.Popen[bytes]:
     path = big_file(tmp_path)
     process = subprocess.Popen(  # noqa: S603  (our own command)
         [str(COMMAND), "assess", str(path), "-o", str(out)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        # A command started in the background (``pytest &``) inherits an ignored SIGINT,
+        # which Python then keeps ignoring: the run is given the default, as from a terminal.
+        preexec_fn=_interruptible,  # noqa: PLW1509  (no threads start before the tests)
     )
     deadline = time.monotonic() + 60
     while not list(tmp_path.glob(f".{out.name}.*.part")):  # the run has started writing
