@@ -45,7 +45,7 @@ SESSIONS = 200_000  # the generated file the sample is taken from
 WARM_UP = 20_000  # rows judged first, so that the remembered values are those of a long file
 
 
-def _lane(columns: tuple[str, ...]) -> Lane:
+def lean_lane(columns: tuple[str, ...]) -> Lane:
     """The lean path of ``inami-ppl assess FILE -o OUT.csv`` with its defaults."""
     reader = row_reader(default_rules(), accept_unconfirmed=False, date_format="%Y-%m-%d")
     return Lane(
@@ -96,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sample = [next(rows) for _ in range(args.rows)]
     # The warm-up rows fill the lane's memory of values; the sample starts a new run of
     # patients (each count below judges the same rows with the lane in the same state).
-    lanes = [_lane(columns) for _ in range(2)]
+    lanes = [lean_lane(columns) for _ in range(2)]
     for lane in lanes:
         _judge(lane, warm_up)
     profile = cProfile.Profile()
