@@ -12,11 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import inami_ppl
 from inami_ppl import Patient, Reason, Rules, Session, default_rules
+from inami_ppl._compiled import compiled
 from inami_ppl._plans import COVERS, Plan, plan_for
 from inami_ppl._tally import Tally
 from inami_ppl.assess import verdict
@@ -29,6 +31,18 @@ RULES: dict[str, Callable[[], Rules]] = {
     "episode": episode_rules,
     "episode then trailing": lambda: dated_window_rules("episode", "trailing"),
 }
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _plans_built_here() -> None:
+    """The plans are built again by the tests of this file, not taken from the cache.
+
+    A plan is built once per rule set and kept with the compiled rules: without this,
+    ``Plan.__init__`` would run under whichever test of the suite came first, and a
+    mutation run (which runs only the tests that called a function) would not try the
+    tests of this file on it.
+    """
+    compiled.cache_clear()
 
 
 def _cleared(patient: Patient, accepted: list[Session], session: Session, rules: Rules) -> bool:
