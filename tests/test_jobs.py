@@ -266,6 +266,27 @@ def test_files_that_are_not_cut_are_judged_in_one_process(tmp_path: Path) -> Non
         assert _cuts.plan(str(long), "utf-8", None, columns, 2) is None
 
 
+def test_the_first_part_gets_the_rows_judged_while_the_other_processes_start(
+    tmp_path: Path,
+) -> None:
+    # 59 patients of one row each, every row of the same length.
+    rows = [f"p{n:03d},{_ADULT},{_DATES[0]},adults,support,individual," for n in range(59)]
+    path = _file(tmp_path, *rows)
+    width = len(rows[0]) + 1
+    columns = tuple(HEADER.split(","))
+    head = 5 * width  # the bytes of 5 rows, judged while the other processes start
+    with parts_here(min_bytes=4 * head):  # a start costs a quarter of the least part
+        planned = _cuts.plan(str(path), "utf-8", None, columns, 3)
+    assert planned is not None
+    _, parts = planned
+    # 5 rows more for the first part, then the 54 others in thirds.
+    assert [part.first_line for part in parts] == [2, 2 + 5 + 18, 2 + 5 + 36]
+    with parts_here():  # no start to make up for: thirds of the 59 rows
+        planned = _cuts.plan(str(path), "utf-8", None, columns, 3)
+    assert planned is not None
+    assert [part.first_line for part in planned[1]] == [2, 22, 42]
+
+
 def test_a_cut_is_looked_for_near_its_place_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,7 +1,8 @@
 """Cutting a grouped claims file (CSV or JSON lines) into parts, and reading one part.
 
 A file is cut at the start of a line where the patient changes (between two lines that
-are whole rows without quotes), near equal shares of its bytes. Each part is read on its
+are whole rows without quotes), near equal shares of its bytes (the first part, judged by
+the calling process while the others start, a little more). Each part is read on its
 own, its lines numbered from the right line of the file. A cut is checked as the part
 before it is read: that part must end at the end of a row, not inside a quoted cell that
 runs over several lines (:attr:`PartReader.whole`).
@@ -28,8 +29,9 @@ if TYPE_CHECKING:
 
 __all__ = ["MIN_PART_BYTES", "Part", "PartReader", "Source", "plan", "read_part"]
 
-#: A part holds at least this many bytes: a smaller file runs in fewer processes, as
-#: starting a process costs about as much as judging that many rows.
+#: A part holds at least this many bytes: a smaller file runs in fewer processes, as a
+#: part must be worth several times the start of a process (a fresh interpreter that loads
+#: the package: about as long as judging a quarter of these bytes).
 MIN_PART_BYTES = 4 << 20
 #: The last line of every part but the last, so that the part is seen to end with a row.
 _SENTINEL: Final = "inami-ppl:end-of-part"
@@ -103,9 +105,13 @@ def _plan(
         source = attrs.evolve(source, delimiter=source.delimiter or _delimiter_of(header))
         first = 2
     size = len(data)
+    # The first part is judged by the calling process while the others start: it is given
+    # the rows judged in the time a process takes to start, so that all end together.
+    head = MIN_PART_BYTES // 4
+    share = max(0, size - end_of_header - head) // jobs
     cuts: list[int] = []
     for k in range(1, jobs):
-        target = max([end_of_header + (size - end_of_header) * k // jobs, *cuts[-1:]])
+        target = max([end_of_header + head + share * k, *cuts[-1:]])
         cut = _cut_near(data, target, source)
         if cut is not None and cut not in cuts:
             cuts.append(cut)
