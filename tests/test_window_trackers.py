@@ -220,3 +220,62 @@ def test_a_tally_finds_the_kth_oldest_and_the_last_date_in_a_network_as_its_wind
                 assert held[k - 1] == tally.kth_oldest(chosen, k)
         for network in {x.network for x in window}:
             assert max(x.date for x in window if x.network is network) == tally.last_in(network)
+
+
+def _state(tally: Tally) -> dict[str, object]:
+    """Everything a tally holds, to compare two tallies."""
+    state = {name: getattr(tally, name) for name in Tally.__slots__ if name != "_tracker"}
+    state["_by_kind"] = {kind: (dates.days, len(dates)) for kind, dates in tally._by_kind.items()}
+    state["_tracker"] = [tally.first_day(on) for on in _queries(tally.dates)]
+    return state
+
+
+SESSION_KINDS = [
+    ("support", "individual", "practice"),
+    ("support", "group", "practice"),
+    ("treatment", "individual", "video"),
+    ("community", "group", "home"),
+]
+
+
+@pytest.mark.parametrize("name", POLICIES)
+@settings(max_examples=80, deadline=None)
+@given(
+    dates=date_lists(),
+    shapes=st.lists(st.sampled_from(SESSION_KINDS), min_size=31, max_size=31),
+    flags=st.lists(st.tuples(st.booleans(), st.booleans()), min_size=31, max_size=31),
+    data=st.data(),
+)
+def test_a_tally_built_for_a_date_holds_what_adding_every_session_then_moving_holds(
+    name: str,
+    dates: list[dt.date],
+    shapes: list[tuple[str, str, str]],
+    flags: list[tuple[bool, bool]],
+    data: st.DataObject,
+) -> None:
+    # ``Tally.of`` only notes the sessions before the window (it does not count them in
+    # and out): the tally it builds must be the one made by adding each session in turn
+    # and moving to the date, and it must then move and take sessions as that one does.
+    policy = POLICIES[name]
+    sessions = [
+        attrs.evolve(
+            s(day.isoformat(), function, setting, modality=modality, provider=f"psy-{i % 3}"),
+            with_context=context,
+            functional_assessment=assessed,
+        )
+        for i, (day, (function, setting, modality), (context, assessed)) in enumerate(
+            zip(dates, shapes, flags, strict=False)
+        )
+    ]
+    on = data.draw(st.sampled_from(_queries(dates)))
+    built = Tally.of(policy, sessions, on)
+    added = Tally(policy)
+    for session in (x for x in sessions if x.date <= on):
+        added.add(session)
+    added.move_to(on)
+    assert _state(built) == _state(added)
+    for later in (x for x in sessions if x.date > on):
+        for tally in (built, added):
+            tally.move_to(later.date)
+            tally.add(later)
+        assert _state(built) == _state(added)

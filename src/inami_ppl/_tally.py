@@ -62,32 +62,67 @@ class Tally:
 
     @classmethod
     def of(cls, policy: WindowPolicy, history: Iterable[Session], on: dt.date) -> Tally:
-        """The tally of the sessions of ``history`` dated on or before ``on``."""
+        """The tally of the sessions of ``history`` dated on or before ``on``.
+
+        The same as adding each session in date order and moving to ``on``; but the
+        sessions before the window of ``on`` are only noted (the window's policy and the
+        video rule read them), never counted in and out: a history of years costs little
+        more than its last window.
+        """
+        ordered = sorted((s for s in history if s.date <= on), key=_date_key)
+        probe = track(policy)  # the window of ``on`` is known once every date is
+        for session in ordered:
+            probe.add(session.date)
+        first = probe.first_day(on)
         tally = cls(policy)
-        for session in sorted((s for s in history if s.date <= on), key=_date_key):
-            tally.add(session)
-        tally.move_to(on)
+        for session in ordered:
+            if session.date < first:
+                tally._before(session)
+            else:
+                tally.add(session)
         return tally
 
     def add(self, session: SessionFacts) -> None:
         """Record an accepted session (dated on or after every earlier one)."""
-        day, kind, network = session.date, session.kind, session.network
-        self._sessions.append(session)
-        self._tracker.add(day)
-        dates = self._by_kind.get(kind)
-        if dates is None:
-            dates = self._by_kind[kind] = _KindDates()
-        dates.days.append(day)
+        kind, network = session.kind, session.network
+        self._note(session)
         counts = self.counts
         counts[kind] = counts.get(kind, 0) + 1
         networks = self.network_counts
         networks[network] = networks.get(network, 0) + 1
-        self._last_in[network] = day
         if session.functional_assessment:
             assessed = self._assessed
             assessed[session.function] = assessed.get(session.function, 0) + 1
         if session.setting is Setting.INDIVIDUAL:
             self._individual += 1
+
+    def _before(self, session: SessionFacts) -> None:
+        """Note a session before the window, as if it were added and then moved out.
+
+        Only while no session of the window has been added: the window starts after it.
+        """
+        self._note(session)
+        self._by_kind[session.kind].move_first(1)
+        self.counts.setdefault(session.kind, 0)
+        self.network_counts.setdefault(session.network, 0)
+        if session.functional_assessment:
+            self._assessed.setdefault(session.function, 0)
+        self._start += 1
+
+    def _note(self, session: SessionFacts) -> None:
+        """What any accepted session leaves, in the window or not.
+
+        Its date (for the window's policy and among the dates of its kind), the last date
+        of its network, the count of sessions of its day, and whether it was in person.
+        """
+        day = session.date
+        self._sessions.append(session)
+        self._tracker.add(day)
+        dates = self._by_kind.get(session.kind)
+        if dates is None:
+            dates = self._by_kind[session.kind] = _KindDates()
+        dates.days.append(day)
+        self._last_in[session.network] = day
         if not session.with_context:
             if self._day == day:
                 self._day_count += 1
