@@ -88,6 +88,14 @@ def test_the_plan_holds_back_each_kind_of_refusal_and_clears_the_rest() -> None:
     assert not _cleared(young, [], s("2024-05-06", "support"), default_rules())  # age
 
 
+def test_the_plan_clears_a_baby_in_the_children_network() -> None:
+    # The children and adolescents network is open from birth (age 0), as its check says.
+    baby = Patient(birth_date=dt.date(2024, 3, 1))
+    children = s("2024-05-06", "support", network="children_adolescents")
+    assert _cleared(baby, [], children, default_rules())
+    assert not _cleared(baby, [], s("2024-05-06", "support"), default_rules())  # adults
+
+
 def test_the_plan_clears_a_forced_move_to_the_adult_network() -> None:
     # Turning 24 closes the children and adolescents network: the adult network may be
     # used in the same window (§2), which the plan must not hold back.
