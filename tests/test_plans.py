@@ -30,6 +30,15 @@ RULES: dict[str, Callable[[], Rules]] = {
     "trailing": default_rules,
     "episode": episode_rules,
     "episode then trailing": lambda: dated_window_rules("episode", "trailing"),
+    # The rules whose flags may be turned off, off: the plan must follow them either way.
+    "flags off": lambda: default_rules().with_overrides(
+        {
+            "network.one_per_window": False,
+            "video.first_in_person": False,
+            "modality.condition": False,
+            "day.context_exempt": False,
+        }
+    ),
 }
 
 
