@@ -42,14 +42,13 @@ RULES: dict[str, Callable[[], Rules]] = {
 }
 
 
-@pytest.fixture(autouse=True, scope="module")
+@pytest.fixture(autouse=True)
 def _plans_built_here() -> None:
-    """The plans are built again by the tests of this file, not taken from the cache.
+    """Each test of this file builds its plans again, not taken from the cache.
 
     A plan is built once per rule set and kept with the compiled rules: without this,
-    ``Plan.__init__`` would run under whichever test of the suite came first, and a
-    mutation run (which runs only the tests that called a function) would not try the
-    tests of this file on it.
+    ``Plan.__init__`` would run under whichever test came first, and a mutation run
+    (which runs only the tests that called a function) would not try the others on it.
     """
     compiled.cache_clear()
 
