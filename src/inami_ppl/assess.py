@@ -14,7 +14,7 @@ from typing import NamedTuple
 import attrs
 
 from inami_ppl import decision, quotas
-from inami_ppl._compiled import compiled
+from inami_ppl._compiled import Compiled, compiled
 from inami_ppl._plans import plan_for
 from inami_ppl._tally import Tally
 from inami_ppl._validate import check_date, to_enum
@@ -102,11 +102,25 @@ def verdict(patient: Patient, session: SessionFacts, ruleset: Ruleset, tally: Ta
     The session's plan (:mod:`inami_ppl._plans`) tells at once which rules it breaks
     (most sessions break none); only the checks of those rules run, to say why.
     """
-    if patient.birth_date > session.date:
-        _check_born(patient, session)
     rules = compiled(ruleset)
-    plan = plan_for(rules, session.kind, session.network)
-    age = completed_years(patient.birth_date, session.date)
+    return _verdict(patient, session, ruleset, rules, tally)
+
+
+def _verdict(
+    patient: Patient,
+    session: SessionFacts,
+    ruleset: Ruleset,
+    rules: Compiled,
+    tally: Tally,
+) -> Verdict:
+    """:func:`verdict` with the rule set compiled."""
+    birth, day = patient.birth_date, session.date
+    if birth > day:
+        _check_born(patient, session)
+    plan = rules.plans.get((session.kind, session.network))
+    if plan is None:
+        plan = plan_for(rules, session.kind, session.network)
+    age = completed_years(birth, day)
     standing = plan.standing(tally)
     # The context of the checks: the window counted once for all of them.
     ctx = Context(patient, session, ruleset, rules, tally, age, standing)
@@ -279,18 +293,24 @@ def verdicts_in_order(
     """:func:`judge_in_order` before the decisions are written up (for bulk output)."""
     tally = Tally(_policy(rules))
     at = rules.at
+    add, move_to = tally.add, tally.move_to
     ruleset: Ruleset | None = None
+    until = dt.date.min
+    compiled_rules: Compiled | None = None
     for patient, session in items:
         day = session.date
         # The rule set of the last session holds the later dates up to its last day without
         # a change of value (the dates come in order; the rules after the covered period,
         # valid until its end, are asked again for each date).
-        if ruleset is None or day > ruleset.valid_until:
+        if ruleset is None or day > until:
             ruleset = at(day, accept_unconfirmed=accept_unconfirmed)
-        tally.move_to(day)
-        found = verdict(patient, session, ruleset, tally)
+            until = ruleset.valid_until
+            compiled_rules = compiled(ruleset)
+        move_to(day)
+        assert compiled_rules is not None  # noqa: S101  (set with the rule set)
+        found = _verdict(patient, session, ruleset, compiled_rules, tally)
         if not found.reasons:
-            tally.add(session)
+            add(session)
         yield found
 
 

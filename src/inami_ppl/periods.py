@@ -212,10 +212,16 @@ class _TrailingTracker:
         """Nothing to record: the trailing window ignores the earlier sessions."""
 
     def first_day(self, on: dt.date) -> dt.date:
-        return self._policy.first_day(on, ())
+        return _trailing_first_day(self._policy.months, on)
 
     def leaves_on(self, day: dt.date) -> dt.date:
         return self._policy.leaves_on(day, ())
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _trailing_first_day(months: int, on: dt.date) -> dt.date:
+    """``TrailingWindow(months).first_day(on)``, asked for every session: remembered."""
+    return TrailingWindow(months).first_day(on, ())
 
 
 @final
