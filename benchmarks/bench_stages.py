@@ -71,8 +71,8 @@ def read(path: Path) -> int:
     lane = lean_lane(columns)
     count = 0
     with handle:
-        for position, (line, cells, plain) in enumerate(rows):
-            lane.read(position, line, cells, plain)
+        for position, row in enumerate(rows):
+            lane.read(position, row)
             count += 1
     return count
 
@@ -89,9 +89,9 @@ def judge(path: Path) -> int:
     with handle:
         run: list[tuple[Patient, SessionFacts]] = []
         current = None
-        for position, (line, cells, plain) in enumerate(rows):
+        for position, row in enumerate(rows):
             # Every row of a generated file is well formed: it has a patient and a session.
-            item: Any = lane.read(position, line, cells, plain)
+            item: Any = lane.read(position, row)
             if item.patient_id != current:
                 judged += judged_run(run)
                 run, current = [], item.patient_id

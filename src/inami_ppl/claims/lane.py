@@ -15,6 +15,7 @@ date... The output is the same bytes either way; the tests compare both paths.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Final, NamedTuple, cast
 
@@ -108,10 +109,9 @@ class Lane:
 
     # ---------------------------------------------------------------- reading
 
-    def read(
-        self, position: int, line: int, cells: list[str] | RowError, plain: str | None
-    ) -> _Item:
-        """One split row as a row to judge, or as a malformed row."""
+    def read(self, position: int, row: SplitRow) -> _Item:
+        """The split ``row`` at ``position`` as a row to judge, or as a malformed row."""
+        line, cells, plain = row
         if isinstance(cells, RowError):
             return self._bad(position, cells, {}, None)
         found = self._known.facts(cells)
@@ -120,11 +120,11 @@ class Lane:
             return _Good(position, line, pid, patient, facts, cells, plain)
         record = self._record(cells)
         try:
-            row = self.reader.read(position, line, record)
+            read = self.reader.read(position, line, record)
         except BadCellError as bad:
             return self._bad(position, row_error(line, record, bad), record, patient_id_of(record))
-        self._known.learn(cells, row.patient, row.session)
-        return _Good(position, line, row.patient_id, row.patient, row.session, cells, plain)
+        self._known.learn(cells, read.patient, read.session)
+        return _Good(position, line, read.patient_id, read.patient, read.session, cells, plain)
 
     def _record(self, cells: list[str]) -> dict[str, object]:
         return dict(zip(self.columns, cells, strict=True))
@@ -254,7 +254,7 @@ class Lane:
         patients: dict[str | None, list[_Item]] = {}
         for position, line, record in raws:
             cells, plain = cast("tuple[list[str] | RowError, str | None]", record)
-            item = self.read(position, line, cells, plain)
+            item = self.read(position, (line, cells, plain))
             patients.setdefault(item.patient_id, []).append(item)
         out = [pair for group in patients.values() for pair in self.decide(group)]
         out.sort(key=_first)
@@ -262,10 +262,8 @@ class Lane:
 
     def grouped(self, rows: Iterable[SplitRow]) -> Iterator[Out]:
         """Stream: one patient's rows at a time (they must stand next to each other)."""
-        items = (
-            self.read(position, line, cells, plain)
-            for position, (line, cells, plain) in enumerate(rows)
-        )
+        # ``map`` reads each row without a Python-level loop of its own.
+        items = map(self.read, itertools.count(), rows)
         for group in patient_runs(items, self._split):
             for _, out in self.decide(group):
                 yield out
