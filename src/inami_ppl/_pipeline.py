@@ -32,6 +32,9 @@ __all__ = ["Done", "Rows", "Settings", "assess_part", "fewer_collections", "judg
 # while a file is judged (the default is 700).
 _COLLECT_AFTER: Final = 100_000
 
+# Output lines held before they are written together (the lean path).
+_WRITE_AFTER: Final = 256
+
 Emit = Callable[[Claim], object]
 Report = Callable[[RowError], object]
 
@@ -211,9 +214,17 @@ def _lean(
     )
     split = cast("Iterable[SplitRow]", rows)
     invalid = 0
+    # The lines are written a few hundred at a time: one call to ``write`` per line cost
+    # more than making the line. Each malformed row is reported before its line is written.
+    held: list[str] = []
     for text, error in lane.grouped(split) if settings.grouped else lane.ungrouped(split):
         if error is not None:
             invalid += 1
             report(error)
-        write(text)
+        held.append(text)
+        if len(held) == _WRITE_AFTER:
+            write("".join(held))
+            held.clear()
+    if held:
+        write("".join(held))
     return Done(counter, invalid, None, _frozen(patients))
