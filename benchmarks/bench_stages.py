@@ -38,11 +38,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import claims_file, machine
-from bench_work import lean_lane
+from bench_work import lean_lane, split_file
 
 from inami_ppl._pipeline import fewer_collections
 from inami_ppl.assess import verdicts_in_order
-from inami_ppl.claims.rows import SplitRow, split_rows
+from inami_ppl.claims.rows import SplitRow
 from inami_ppl.model import Patient, SessionFacts
 
 CPU_RATIO = 2.5  # the one-process target of bench_targets.py
@@ -50,8 +50,7 @@ CPU_RATIO = 2.5  # the one-process target of bench_targets.py
 
 def _rows(path: Path) -> tuple[tuple[str, ...], Iterator[SplitRow], io.TextIOWrapper]:
     handle = path.open(newline="", encoding="utf-8")
-    columns = tuple(handle.readline().rstrip("\n").split(","))
-    return columns, split_rows(handle, columns, ","), handle
+    return (*split_file(handle), handle)
 
 
 def dict_reader(path: Path) -> int:

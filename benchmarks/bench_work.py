@@ -26,10 +26,10 @@ import collections
 import cProfile
 import pstats
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, TextIO
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -56,6 +56,12 @@ def lean_lane(columns: tuple[str, ...]) -> Lane:
         lang="en",
         counter=TotalsCounter(),
     )
+
+
+def split_file(handle: TextIO) -> tuple[tuple[str, ...], Iterator[SplitRow]]:
+    """The columns and split rows of the generated claims file open in ``handle``."""
+    columns = tuple(handle.readline().rstrip("\n").split(","))
+    return columns, split_rows(handle, columns, ",")
 
 
 def _judge(lane: Lane, rows: list[SplitRow]) -> None:
@@ -90,8 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not 0 < args.rows <= SESSIONS - WARM_UP:
         parser.error(f"--rows must be between 1 and {SESSIONS - WARM_UP:,}")
     with claims_file(SESSIONS, 1).open(newline="", encoding="utf-8") as handle:
-        columns = tuple(handle.readline().rstrip("\n").split(","))
-        rows = split_rows(handle, columns, ",")
+        columns, rows = split_file(handle)
         warm_up = [next(rows) for _ in range(WARM_UP)]
         sample = [next(rows) for _ in range(args.rows)]
     # The warm-up rows fill the lane's memory of values; the sample starts a new run of
