@@ -7,7 +7,8 @@ and :func:`patient_share` (the public API).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+import functools
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -99,41 +100,10 @@ class Verdict(NamedTuple):
 def verdict(patient: Patient, session: SessionFacts, ruleset: Ruleset, tally: Tally) -> Verdict:
     """Apply every rule of §2-§8 of the rules to ``session`` against the window in ``tally``.
 
-    The session's plan (:mod:`inami_ppl._plans`) tells at once which rules it breaks
-    (most sessions break none); only the checks of those rules run, to say why.
+    The engine's one loop (:func:`verdicts_in_order`) run on one session, which it does not
+    add to the tally.
     """
-    rules = compiled(ruleset)
-    return _verdict(patient, session, ruleset, rules, tally)
-
-
-def _verdict(
-    patient: Patient,
-    session: SessionFacts,
-    ruleset: Ruleset,
-    rules: Compiled,
-    tally: Tally,
-) -> Verdict:
-    """:func:`verdict` with the rule set compiled."""
-    birth, day = patient.birth_date, session.date
-    if birth > day:
-        _check_born(patient, session)
-    plan = rules.plans.get((session.kind, session.network))
-    if plan is None:
-        plan = plan_for(rules, session.kind, session.network)
-    age = completed_years(birth, day)
-    standing = plan.standing(tally)
-    # The context of the checks: the window counted once for all of them.
-    ctx = Context(patient, session, ruleset, rules, tally, age, standing)
-    # The plan tells which checks the session breaks (most break none); only those run,
-    # to make the reasons (should the plan be more cautious than the checks, they find
-    # none, and the session is accepted).
-    broken = plan.broken(session, age, tally, standing)
-    reasons = refusals(ctx, broken) if broken else ()
-    if reasons:
-        return Verdict(ctx, reasons, None, None)
-    share = share_of(rules, patient, session, age, tally)
-    fee = rules.fee_row if session.setting is Setting.INDIVIDUAL else None
-    return Verdict(ctx, (), share, fee)
+    return next(_verdicts(((patient, session),), lambda _: ruleset, tally, add=False))
 
 
 def written_up(found: Verdict) -> Assessment:
@@ -291,27 +261,60 @@ def verdicts_in_order(
     items: Iterable[tuple[Patient, SessionFacts]], rules: Rules, *, accept_unconfirmed: bool
 ) -> Iterator[Verdict]:
     """:func:`judge_in_order` before the decisions are written up (for bulk output)."""
-    tally = Tally(_policy(rules))
-    at = rules.at
-    add, move_to = tally.add, tally.move_to
+    at = functools.partial(rules.at, accept_unconfirmed=accept_unconfirmed)
+    return _verdicts(items, at, Tally(_policy(rules)), add=True)
+
+
+def _verdicts(
+    items: Iterable[tuple[Patient, SessionFacts]],
+    ruleset_on: Callable[[dt.date], Ruleset],
+    tally: Tally,
+    *,
+    add: bool,
+) -> Iterator[Verdict]:
+    """The engine: apply every rule of §2-§8 to each session against the window in ``tally``.
+
+    The sessions come in date order. Each session's plan (:mod:`inami_ppl._plans`) tells at
+    once which rules it breaks (most sessions break none); only the checks of those rules
+    run, to say why. With ``add``, each accepted session is added to the tally.
+    """
+    add_session, move_to = tally.add, tally.move_to
     ruleset: Ruleset | None = None
     until = dt.date.min
-    compiled_rules: Compiled | None = None
+    rules: Compiled | None = None
     for patient, session in items:
         day = session.date
         # The rule set of the last session holds the later dates up to its last day without
         # a change of value (the dates come in order; the rules after the covered period,
         # valid until its end, are asked again for each date).
         if ruleset is None or day > until:
-            ruleset = at(day, accept_unconfirmed=accept_unconfirmed)
+            ruleset = ruleset_on(day)
             until = ruleset.valid_until
-            compiled_rules = compiled(ruleset)
+            rules = compiled(ruleset)
+        assert rules is not None  # noqa: S101  (compiled with the rule set)
         move_to(day)
-        assert compiled_rules is not None  # noqa: S101  (set with the rule set)
-        found = _verdict(patient, session, ruleset, compiled_rules, tally)
-        if not found.reasons:
-            add(session)
-        yield found
+        birth = patient.birth_date
+        if birth > day:
+            _check_born(patient, session)
+        plan = rules.plans.get((session.kind, session.network))
+        if plan is None:
+            plan = plan_for(rules, session.kind, session.network)
+        age = completed_years(birth, day)
+        standing = plan.standing(tally)
+        # The context of the checks: the window counted once for all of them.
+        ctx = Context(patient, session, ruleset, rules, tally, age, standing)
+        # Should the plan be more cautious than the checks, they find no reason, and the
+        # session is accepted.
+        broken = plan.broken(session, age, tally, standing)
+        reasons = refusals(ctx, broken) if broken else ()
+        if reasons:
+            yield Verdict(ctx, reasons, None, None)
+            continue
+        share = share_of(rules, patient, session, age, tally)
+        fee = rules.fee_row if session.setting is Setting.INDIVIDUAL else None
+        if add:
+            add_session(session)
+        yield Verdict(ctx, (), share, fee)
 
 
 def patient_share(
