@@ -189,6 +189,24 @@ def test_a_patient_whose_rows_are_split_in_grouped_input_is_reported_after_the_s
     _same(text, grouped=True, rules=default_rules(), out=(",", "\n", "."), lang="en", sep=",")
 
 
+@pytest.mark.parametrize(("at", "value"), [(0, "=cmd"), (1, "a;b"), (-1, "-x")])
+def test_a_mark_in_one_line_of_a_patient_is_found_among_the_lines_of_the_run(
+    at: int, value: str
+) -> None:
+    # The lines of one patient are checked at once for what makes an echo differ from the
+    # line. A mark in any of them must be found: here in the first cell (the provider) of
+    # the first, a middle or the last line, where no other cell of the run has one.
+    columns = ["provider", *(name for name in HEADER if name not in ("provider", "network"))]
+    columns.append("network")  # a last cell never empty
+    patient = next(row[0] for row in BODY if sum(other[0] == row[0] for other in BODY) >= 3)
+    rows = [dict(zip(HEADER, row, strict=True)) for row in BODY if row[0] == patient]
+    rows[at]["provider"] = value
+    lines = [",".join(columns), *(",".join(row[name] for name in columns) for row in rows)]
+    text = "\n".join(lines) + "\n"
+    for out in ((",", "\n", "."), (";", "\r\n", ",")):
+        _same(text, grouped=True, rules=default_rules(), out=out, lang="en", sep=",")
+
+
 def _file(header: str, *rows: str) -> str:
     return "\n".join([header, *rows]) + "\n"
 

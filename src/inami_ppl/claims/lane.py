@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import operator
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Final, NamedTuple, cast
 
@@ -38,6 +39,8 @@ __all__ = ["Lane"]
 # Distinct verdicts remembered before the cache starts again (a file of odd values).
 _REMEMBERED: Final = 200_000
 _LINE: Final = OUTPUT_COLUMNS.index("line")
+# A row's plain line (the echo of a row whose line holds no mark, see ``Lane._echo``).
+_PLAIN: Final = operator.attrgetter("plain")
 
 
 class _Good(NamedTuple):
@@ -155,6 +158,20 @@ class Lane:
         record = self._record(cells)
         return self.delimiter.join(quoted_cells(echo_cells(record, self.columns), self.delimiter))
 
+    def _all_plain(self, items: list[_Good]) -> bool:
+        """Whether each row's plain line is its echo (see ``_echo``), checked on all at once.
+
+        The lines joined by the delimiter, with one before the first, hold a mark exactly
+        where one of the lines does: each line's first cell follows a delimiter, as in
+        ``_echo``.
+        """
+        plains = [item.plain for item in items]
+        if None in plains:
+            return False
+        sep = self._in
+        text = sep + sep.join(cast("list[str]", plains))
+        return (text.isascii() or not has_surrogates(text)) and not self._unsafe(text)
+
     def _unsafe(self, text: str) -> bool:
         """Whether ``text`` holds a mark that makes the echo of its cells differ from it."""
         for mark in self._marks:  # noqa: SIM110  (a loop: ``any`` of a generator is slower)
@@ -236,7 +253,9 @@ class Lane:
         self.counter.add_patient(patient_id)
         if self.patients is not None:
             self.patients.add(patient_id)
-        tail, echo = self._tail, self._echo
+        tail = self._tail
+        # Most patients' lines are echoed as they are: one check for them all.
+        echo = _PLAIN if self._same and self._all_plain(good) else self._echo
         for item, found in zip(good, verdicts, strict=True):
             before, after, _ = tail(found)
             out.append((item.position, (f"{echo(item)}{before}{item.line}{after}", None)))
