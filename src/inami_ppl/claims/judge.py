@@ -160,26 +160,49 @@ class _Run(Protocol):
 T = TypeVar("T", bound=_Run)
 
 
+@final
+class Runs:
+    """Where each patient's run of rows starts in a grouped input, and which rows are split.
+
+    A row of a patient whose run has already ended, judged apart from the rows before
+    the split, would get a wrong decision: it is reported instead.
+    """
+
+    __slots__ = ("_closed", "current", "split")
+
+    def __init__(self) -> None:
+        """No run yet."""
+        self._closed: set[str] = set()
+        #: The patient of the current run.
+        self.current: str | None = None
+        #: Whether the current patient's rows are split (their run had ended before).
+        self.split = False
+
+    def start(self, patient: str) -> None:
+        """A row of ``patient`` follows a row of another patient: a run starts."""
+        if self.current is not None:
+            self._closed.add(self.current)
+        self.current = patient
+        self.split = patient in self._closed
+
+
 def patient_runs(items: Iterable[T], split: Callable[[T], T]) -> Iterator[list[T]]:
     """The items of a grouped input, one patient's run at a time (the first may be empty).
 
-    Judged apart from the rows before the split, a row of a patient whose run has
-    already ended would get a wrong decision: ``split`` turns every such row into
-    one that is reported instead.
+    ``split`` turns every row of a patient whose run had ended before into one that is
+    reported (see :class:`Runs`).
     """
-    closed: set[str] = set()
-    current: str | None = None
+    runs = Runs()
     group: list[T] = []
     for item in items:
         patient = item.patient_id
-        if patient is not None and patient != current:
-            yield group
-            group = []
-            if current is not None:
-                closed.add(current)
-            current = patient
-        if patient is not None and patient in closed:
-            item = split(item)  # noqa: PLW2901  (the row, reported)
+        if patient is not None:
+            if patient != runs.current:
+                yield group
+                group = []
+                runs.start(patient)
+            if runs.split:
+                item = split(item)  # noqa: PLW2901  (the row, reported)
         group.append(item)
     yield group
 

@@ -15,7 +15,6 @@ date... The output is the same bytes either way; the tests compare both paths.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import operator
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Final, NamedTuple, cast
@@ -25,7 +24,7 @@ from inami_ppl.assess import Verdict, verdicts_in_order, written_up
 from inami_ppl.claims import spill as spilling
 from inami_ppl.claims.cells import BadCellError, RowReader, has_surrogates, patient_id_of, row_error
 from inami_ppl.claims.columns import OUTPUT_COLUMNS
-from inami_ppl.claims.judge import SPLIT_RUN, other_birth_date, patient_runs
+from inami_ppl.claims.judge import SPLIT_RUN, Runs, other_birth_date
 from inami_ppl.claims.memo import Remembered
 from inami_ppl.claims.rows import SplitRow
 from inami_ppl.claims.schema import Claim, RowError
@@ -280,12 +279,34 @@ class Lane:
         return out
 
     def grouped(self, rows: Iterable[SplitRow]) -> Iterator[Out]:
-        """Stream: one patient's rows at a time (they must stand next to each other)."""
-        # ``map`` reads each row without a Python-level loop of its own.
-        items = map(self.read, itertools.count(), rows)
-        for group in patient_runs(items, self._split):
-            for _, out in self.decide(group):
-                yield out
+        """Stream: one patient's rows at a time (they must stand next to each other).
+
+        As ``patient_runs`` gives them, with the reading of a row of remembered values
+        done in the same loop.
+        """
+        facts, read, split = self._known.facts, self.read, self._split
+        runs = Runs()
+        group: list[_Item] = []
+        for position, row in enumerate(rows):
+            line, cells, plain = row
+            item: _Item
+            if isinstance(cells, RowError) or (found := facts(cells)) is None:
+                item = read(position, row)
+                patient = item.patient_id
+            else:
+                patient, person, session = found
+                item = _Good(position, line, patient, person, session, cells, plain)
+            if patient is not None:
+                if patient != runs.current:
+                    for _, out in self.decide(group):
+                        yield out
+                    group = []
+                    runs.start(patient)
+                if runs.split:
+                    item = split(item)
+            group.append(item)
+        for _, out in self.decide(group):
+            yield out
         self.flush()
 
     def _split(self, item: _Item) -> _Item:

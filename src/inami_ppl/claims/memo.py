@@ -11,6 +11,7 @@ by the general reader, which then teaches its values (:meth:`Remembered.learn`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import operator
 from typing import Final, NamedTuple
 
@@ -50,6 +51,9 @@ class Facts(NamedTuple):
 
 
 _Shape = tuple[Network, Function, Setting, Modality, bool, bool, bool, Kind]
+
+# ``Facts._make`` without its check of the length (a remembered shape has its 8 values).
+_facts: Final = functools.partial(tuple.__new__, Facts)
 
 
 class Remembered:
@@ -99,7 +103,7 @@ class Remembered:
             co_provider = self._co_providers.get(cells[self._co])
             if co_provider is None or shape[1] is not Function.CO_CONSULTATION:
                 return None
-        return pid, patient, Facts._make((day, provider, co_provider, *shape))
+        return pid, patient, _facts((day, provider, co_provider, *shape))
 
     def _patient(self, birth: str, preferential: str | None) -> Patient | None:
         """The patient of two cells, remembered; ``None`` when the general reader refuses one."""
