@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 import attrs
 
@@ -95,6 +95,12 @@ class Verdict(NamedTuple):
     reasons: tuple[Reason, ...]
     share: Share | None
     fee: tuple[Parameter, Decimal] | None
+
+
+# The two tuples built for every session, made by ``tuple.__new__`` as ``_make`` does: a
+# named tuple's own constructor is a Python function, called twice for every session.
+_context: Final = functools.partial(tuple.__new__, Context)
+_verdict: Final = functools.partial(tuple.__new__, Verdict)
 
 
 def verdict(patient: Patient, session: SessionFacts, ruleset: Ruleset, tally: Tally) -> Verdict:
@@ -302,19 +308,19 @@ def _verdicts(
         age = completed_years(birth, day)
         standing = plan.standing(tally)
         # The context of the checks: the window counted once for all of them.
-        ctx = Context(patient, session, ruleset, rules, tally, age, standing)
+        ctx = _context((patient, session, ruleset, rules, tally, age, standing))
         # Should the plan be more cautious than the checks, they find no reason, and the
         # session is accepted.
         broken = plan.broken(session, age, tally, standing)
         reasons = refusals(ctx, broken) if broken else ()
         if reasons:
-            yield Verdict(ctx, reasons, None, None)
+            yield _verdict((ctx, reasons, None, None))
             continue
         share = share_of(rules, patient, session, age, tally)
         fee = rules.fee_row if session.setting is Setting.INDIVIDUAL else None
         if add:
             add_session(session)
-        yield Verdict(ctx, (), share, fee)
+        yield _verdict((ctx, (), share, fee))
 
 
 def patient_share(

@@ -15,6 +15,7 @@ date... The output is the same bytes either way; the tests compare both paths.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import operator
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Final, NamedTuple, cast
@@ -64,6 +65,8 @@ class _Bad(NamedTuple):
 
 
 _Item = _Good | _Bad
+# A row to judge, made for every row as ``_make`` makes it (without a Python-level call).
+_good: Final = functools.partial(tuple.__new__, _Good)
 #: An output line and, for a malformed row, its error.
 Out = tuple[str, RowError | None]
 
@@ -119,7 +122,7 @@ class Lane:
         found = self._known.facts(cells)
         if found is not None:
             pid, patient, facts = found
-            return _Good(position, line, pid, patient, facts, cells, plain)
+            return _good((position, line, pid, patient, facts, cells, plain))
         record = self._record(cells)
         try:
             read = self.reader.read(position, line, record)
@@ -295,7 +298,7 @@ class Lane:
                 patient = item.patient_id
             else:
                 patient, person, session = found
-                item = _Good(position, line, patient, person, session, cells, plain)
+                item = _good((position, line, patient, person, session, cells, plain))
             if patient is not None:
                 if patient != runs.current:
                     for _, out in self.decide(group):
