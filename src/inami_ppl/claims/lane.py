@@ -41,6 +41,8 @@ _REMEMBERED: Final = 200_000
 _LINE: Final = OUTPUT_COLUMNS.index("line")
 # A row's plain line (the echo of a row whose line holds no mark, see ``Lane._echo``).
 _PLAIN: Final = operator.attrgetter("plain")
+# A row's patient and session, as the engine takes them.
+_PATIENT_SESSION: Final = operator.attrgetter("patient", "session")
 
 
 class _Good(NamedTuple):
@@ -222,19 +224,21 @@ class Lane:
         out: list[tuple[int, Out]] = []
         good: list[_Good] = []
         first: _Good | None = None
+        birth = None  # the first row's birth date
         last = dt.date.min
         in_order = True
         for item in items:
             if isinstance(item, _Bad):
                 self._count(item.claim)
                 out.append((item.position, (item.text, item.claim.error)))
-            elif first is not None and item.patient.birth_date != first.patient.birth_date:
+            elif first is not None and item.patient.birth_date != birth:
                 error = other_birth_date(item.line, first.line)
                 bad = self._bad(item.position, error, self._record(item.cells), item.patient_id)
                 self._count(bad.claim)
                 out.append((bad.position, (bad.text, error)))
             else:
-                first = first or item
+                if first is None:
+                    first, birth = item, item.patient.birth_date
                 day = item.session.date
                 if day < last:
                     in_order = False
@@ -247,7 +251,7 @@ class Lane:
         if unsorted:
             good.sort(key=_date)
         verdicts = verdicts_in_order(
-            ((item.patient, item.session) for item in good),
+            map(_PATIENT_SESSION, good),
             self.reader.rules,
             accept_unconfirmed=self.reader.accept_unconfirmed,
         )
