@@ -116,12 +116,15 @@ class Plan:
 
     def standing(self, tally: Tally) -> tuple[Standing, ...]:
         """How each maximum that holds the kind stands in the window (``quotas.standings``)."""
+        counted = self._counted
+        if not counted:
+            return ()  # no maximum holds the kind (most kinds since 2024-04-01)
         get = tally.counts.get
         # ``map`` calls ``get(raw, 0)`` for each raw kind without a Python-level loop.
         return tuple(
             [
                 (limit, maximum, sum(map(get, raws, zeros)))
-                for limit, maximum, raws, zeros in self._counted
+                for limit, maximum, raws, zeros in counted
             ]
         )
 
