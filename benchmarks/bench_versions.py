@@ -11,7 +11,7 @@ working tree's CPU time over the other's: below 1.00, the working tree is faster
 their range, and whether the two versions wrote the same bytes.
 
     python benchmarks/bench_versions.py --against 1f45463       # 200,000 sessions, 8 pairs
-    python benchmarks/bench_versions.py --against HEAD~3 --size 20000 --runs 5
+    python benchmarks/bench_versions.py --against main~10 --size 20000 --runs 5
 """
 
 from __future__ import annotations
