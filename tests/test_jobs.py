@@ -25,7 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from inami_ppl import _cuts, _jobs, _pipeline, cli
+from inami_ppl import Rules, _cuts, _jobs, _pipeline, cli, default_rules
 from inami_ppl.claims import assess_file
 from inami_ppl.claims.rows import split_rows
 from inami_ppl.errors import InvalidInputError
@@ -476,3 +476,42 @@ def test_the_collector_runs_less_often_while_a_file_is_judged_then_as_before(
     assert 1 == done.counter.totals().accepted
     assert [threshold and _pipeline._COLLECT_AFTER] == seen  # off stays off
     assert threshold == after
+
+
+def test_the_lean_path_uses_the_rules_given_counts_bad_rows_and_writes_in_batches() -> None:
+    # Rows of 2025 judged by the amended example rules (other fees that year): the lean path
+    # writes what the general path writes with them, reports and counts each malformed
+    # row, and hands its lines to ``write`` a batch at a time.
+    amendment = Path(__file__).parent.parent / "examples" / "amendment-2025.toml"
+    amended = default_rules().amend(amendment.read_bytes(), name=amendment.name)
+    columns = ("patient_id", "birth_date", "date", "network", "function", "setting")
+    lines = [f"p{i},1980-01-01,2025-05-02,adults,support,individual\n" for i in range(600)]
+    for at in (10, 300, 590):
+        lines[at] = f"p{at},1980-01-01,2025-13-01,adults,support,individual\n"
+
+    def lean(rules: Rules) -> tuple[list[str], list[object], _pipeline.Done]:
+        settings = _pipeline.Settings(columns=columns, grouped=True, rules=rules)
+        written: list[str] = []
+        reported: list[object] = []
+        rows = split_rows(lines, columns, ",")
+        return (
+            written,
+            reported,
+            _pipeline.assess_part(rows, settings, written.append, reported.append),
+        )
+
+    settings = _pipeline.Settings(columns=columns, grouped=True, rules=amended)
+    line = settings.line()
+    general: list[str] = []
+    general_reported: list[object] = []
+    rows = split_rows(lines, columns, ",")
+    _pipeline.judge(
+        rows, settings, lambda claim: general.append(line(claim)), general_reported.append
+    )
+    written, reported, done = lean(amended)
+    assert "".join(general) == "".join(written)
+    assert "".join(lean(default_rules())[0]) != "".join(written)  # the rules given are used
+    assert general_reported == reported
+    assert 3 == len(reported) == done.invalid
+    batch = _pipeline._WRITE_AFTER
+    assert [batch, batch, 600 - 2 * batch] == [text.count("\n") for text in written]
