@@ -189,18 +189,29 @@ def test_a_patient_whose_rows_are_split_in_grouped_input_is_reported_after_the_s
     _same(text, grouped=True, rules=default_rules(), out=(",", "\n", "."), lang="en", sep=",")
 
 
-@pytest.mark.parametrize(("at", "value"), [(0, "=cmd"), (1, "a;b"), (-1, "-x")])
+@pytest.mark.parametrize(
+    ("column", "at", "value"),
+    [
+        ("provider", 0, "=cmd"),
+        ("provider", 1, "a;b"),
+        ("provider", -1, "-x"),
+        ("expected", 1, "ok \udcff"),
+        ("expected", 1, "ok é"),
+    ],
+)
 def test_a_mark_in_one_line_of_a_patient_is_found_among_the_lines_of_the_run(
-    at: int, value: str
+    column: str, at: int, value: str
 ) -> None:
     # The lines of one patient are checked at once for what makes an echo differ from the
     # line. A mark in any of them must be found: here in the first cell (the provider) of
-    # the first, a middle or the last line, where no other cell of the run has one.
+    # the first, a middle or the last line, where no other cell of the run has one; so must
+    # a byte that is not UTF-8 (a lone surrogate) in a column the reader does not read,
+    # written as U+FFFD, while a letter é is echoed as it is.
     columns = ["provider", *(name for name in HEADER if name not in ("provider", "network"))]
     columns.append("network")  # a last cell never empty
     patient = next(row[0] for row in BODY if sum(other[0] == row[0] for other in BODY) >= 3)
     rows = [dict(zip(HEADER, row, strict=True)) for row in BODY if row[0] == patient]
-    rows[at]["provider"] = value
+    rows[at][column] = value
     lines = [",".join(columns), *(",".join(row[name] for name in columns) for row in rows)]
     text = "\n".join(lines) + "\n"
     for out in ((",", "\n", "."), (";", "\r\n", ",")):

@@ -494,11 +494,10 @@ def test_the_lean_path_uses_the_rules_given_counts_bad_rows_and_writes_in_batche
         written: list[str] = []
         reported: list[object] = []
         rows = split_rows(lines, columns, ",")
-        return (
-            written,
-            reported,
-            _pipeline.assess_part(rows, settings, written.append, reported.append),
+        done = _pipeline.assess_part(
+            rows, settings, written.append, reported.append, patients=set()
         )
+        return written, reported, done
 
     settings = _pipeline.Settings(columns=columns, grouped=True, rules=amended)
     line = settings.line()
@@ -513,5 +512,7 @@ def test_the_lean_path_uses_the_rules_given_counts_bad_rows_and_writes_in_batche
     assert "".join(lean(default_rules())[0]) != "".join(written)  # the rules given are used
     assert general_reported == reported
     assert 3 == len(reported) == done.invalid
+    assert done.stopped is None
+    assert frozenset(f"p{i}" for i in range(600)) == done.patients
     batch = _pipeline._WRITE_AFTER
     assert [batch, batch, 600 - 2 * batch] == [text.count("\n") for text in written]
