@@ -264,3 +264,20 @@ def test_new_patients_in_rows_of_known_values_are_read_and_forgotten_as_the_othe
         _same(
             text, grouped=grouped, rules=default_rules(), out=(",", "\n", "."), lang="en", sep=","
         )
+
+
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_the_marks_that_change_an_echo_are_each_found_and_only_they(sep: str) -> None:
+    # A line without them is echoed as it is, without reading its cells again.
+    lane = Lane(
+        tuple(COLUMNS),
+        row_reader(default_rules(), accept_unconfirmed=False, date_format="%Y-%m-%d"),
+        delimiter=sep,
+        out=(sep, "\n", "."),
+        lang="en",
+        counter=TotalsCounter(),
+    )
+    other = ";" if sep == "," else ","
+    assert not lane._unsafe(f"{sep}p1{sep}1980-01-01{sep}adults{sep}dr a-b{sep}x@y")
+    for mark in (other, "\t", '"', f"{sep}=", f"{sep}+", f"{sep}-", f"{sep}@"):
+        assert lane._unsafe(f"{sep}p1{sep}1980-01-01{mark}x"), mark
