@@ -285,19 +285,18 @@ def _verdicts(
     run, to say why. With ``add``, each accepted session is added to the tally.
     """
     add_session, move_to = tally.add, tally.move_to
-    ruleset: Ruleset | None = None
-    until = dt.date.min
-    rules: Compiled | None = None
+    ruleset: Ruleset
+    rules: Compiled
+    until = dt.date.min  # before every date: the first session asks for its rule set
     for patient, session in items:
         day = session.date
         # The rule set of the last session holds the later dates up to its last day without
         # a change of value (the dates come in order; the rules after the covered period,
         # valid until its end, are asked again for each date).
-        if ruleset is None or day > until:
+        if day > until:
             ruleset = ruleset_on(day)
             until = ruleset.valid_until
             rules = compiled(ruleset)
-        assert rules is not None  # noqa: S101  (compiled with the rule set)
         move_to(day)
         birth = patient.birth_date
         if birth > day:
