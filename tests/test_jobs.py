@@ -7,6 +7,7 @@ can be tried quickly); a few runs start real processes, as users do.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
 import io
 import json
@@ -18,6 +19,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
@@ -479,11 +481,13 @@ def test_the_collector_runs_less_often_while_a_file_is_judged_then_as_before(
 
 
 def test_the_lean_path_uses_the_rules_given_counts_bad_rows_and_writes_in_batches() -> None:
-    # Rows of 2025 judged by the amended example rules (other fees that year): the lean path
+    # Rows judged by rules whose fee differs from the bundled one that day: the lean path
     # writes what the general path writes with them, reports and counts each malformed
     # row, and hands its lines to ``write`` a batch at a time.
-    amendment = Path(__file__).parent.parent / "examples" / "amendment-2025.toml"
-    amended = default_rules().amend(amendment.read_bytes(), name=amendment.name)
+    bundled = default_rules().at(dt.date(2025, 5, 2)).require("fee.individual").value
+    amended = default_rules().with_overrides(
+        {"fee.individual": str(Decimal(str(bundled)) + 1)}, start=dt.date(2025, 1, 1)
+    )
     columns = ("patient_id", "birth_date", "date", "network", "function", "setting")
     lines = [f"p{i},1980-01-01,2025-05-02,adults,support,individual\n" for i in range(600)]
     for at in (10, 300, 590):
