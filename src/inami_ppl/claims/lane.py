@@ -125,6 +125,10 @@ class Lane:
         if found is not None:
             pid, patient, facts = found
             return _good((position, line, pid, patient, facts, cells, plain))
+        return self._read_in_full(position, line, cells, plain)
+
+    def _read_in_full(self, position: int, line: int, cells: list[str], plain: str | None) -> _Item:
+        """A row with a value never remembered, read by the general reader (which teaches it)."""
         record = self._record(cells)
         try:
             read = self.reader.read(position, line, record)
@@ -291,14 +295,17 @@ class Lane:
         As ``patient_runs`` gives them, with the reading of a row of remembered values
         done in the same loop.
         """
-        facts, read, split = self._known.facts, self.read, self._split
+        facts, split = self._known.facts, self._split
         runs = Runs()
         group: list[_Item] = []
         for position, row in enumerate(rows):
             line, cells, plain = row
             item: _Item
-            if isinstance(cells, RowError) or (found := facts(cells)) is None:
-                item = read(position, row)
+            if isinstance(cells, RowError):
+                item = self.read(position, row)  # a malformed row
+                patient = None
+            elif (found := facts(cells)) is None:
+                item = self._read_in_full(position, line, cells, plain)
                 patient = item.patient_id
             else:
                 patient, person, session = found
