@@ -15,7 +15,7 @@ import resource
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, NamedTuple
 
@@ -34,13 +34,18 @@ class Child(NamedTuple):
     code: int
 
 
-def run(argv: Sequence[str | os.PathLike[str]], stderr: IO[bytes] | None = None) -> Child:
+def run(
+    argv: Sequence[str | os.PathLike[str]],
+    stderr: IO[bytes] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Child:
     """Run ``argv`` and measure it alone, with ``wait4``.
 
-    Its standard output is thrown away; its standard error goes to ``stderr`` if given.
+    Its standard output is thrown away; its standard error goes to ``stderr`` if given;
+    ``env``, if given, is its whole environment.
     """
     start = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=stderr)  # noqa: S603  (our own scripts)
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=stderr, env=env)  # noqa: S603  (our own scripts)
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)

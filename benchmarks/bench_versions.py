@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import claims_file, machine
+from _common import claims_file, machine, run
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,12 +51,10 @@ def _cpu(source: Path, path: Path, out: Path) -> float:
     """CPU seconds of the one-process command with the package taken from ``source``."""
     argv = [sys.executable, "-m", "inami_ppl", "assess", "--grouped", "--jobs", "1"]
     argv += ["--no-progress", str(path), "-o", str(out)]
-    env = dict(os.environ, PYTHONPATH=str(source))
-    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL)  # noqa: S603  (our own)
-    _, status, usage = os.wait4(process.pid, 0)
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
-        raise SystemExit(f"the command with {source} ended with {status}")
-    return usage.ru_utime + usage.ru_stime
+    child = run(argv, env=dict(os.environ, PYTHONPATH=str(source)))
+    if child.code not in (0, 1):
+        raise SystemExit(f"the command with {source} ended with exit {child.code}")
+    return child.cpu
 
 
 def main(argv: Sequence[str] | None = None) -> int:
