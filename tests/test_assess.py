@@ -13,10 +13,12 @@ from inami_ppl import (
     Patient,
     assess,
     assess_history,
+    default_rules,
     next_allowed_date,
     patient_share,
     remaining,
 )
+from inami_ppl.assess import judge_in_order
 from inami_ppl.rulesets import WindowSpec
 from support import ADULT, CHILD, allowed, d, episode_rules, s, weekly
 
@@ -40,6 +42,14 @@ def test_assess_history_returns_decisions_in_date_order_input_order_within_a_dat
     decisions = assess_history(ADULT, [a, b, c])
     assert [b, c, a] == [x.session for x in decisions]
     assert [x.allowed for x in decisions] == [True, False, True]
+
+
+def test_judging_in_order_takes_each_session_s_own_patient_for_its_age() -> None:
+    # Claims give each session its own patient: the age is that patient's, even when the
+    # one before was someone else of another age.
+    sessions = [(ADULT, s("2024-05-02", "support")), (CHILD, s("2024-05-09", "support"))]
+    decisions = list(judge_in_order(sessions, default_rules(), accept_unconfirmed=False))
+    assert [x.codes for x in decisions] == [(), ("age.network",)]
 
 
 def test_accepted_decision_carries_ruleset_and_sources() -> None:

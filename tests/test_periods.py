@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from inami_ppl import EpisodeWindow, InvalidInputError, TrailingWindow, age_on
-from inami_ppl.periods import add_months, window_policy
+from inami_ppl.periods import add_months, age_until, window_policy
 from support import d
 
 
@@ -121,7 +121,14 @@ def test_a_session_on_the_day_an_episode_ends_opens_the_next_one() -> None:
 )
 def test_age_is_the_years_of_relativedelta(first: dt.date, second: dt.date) -> None:
     birth, on = min(first, second), max(first, second)
-    assert relativedelta(on, birth).years == age_on(birth, on)
+    age = relativedelta(on, birth).years
+    assert age == age_on(birth, on)
+    # The age holds up to the day before the next birthday, which is one year older.
+    older_on = age_until(birth, on)[1]
+    assert older_on > on
+    assert relativedelta(older_on - dt.timedelta(days=1), birth).years == age
+    assert relativedelta(older_on, birth).years == age + 1
+    assert age_until(birth, on)[0] == age
 
 
 @pytest.mark.parametrize("birth", ["2000-02-29", "2004-02-29", "1999-12-31", "2000-03-01"])
@@ -131,6 +138,25 @@ def test_age_around_the_birthday_every_year_is_the_years_of_relativedelta(birth:
         for day in (dt.date(year, 2, 27), dt.date(year, 2, 28), dt.date(year, 3, 1)):
             if day >= born:
                 assert relativedelta(day, born).years == age_on(born, day)
+
+
+@pytest.mark.parametrize(
+    ("birth", "on", "older_on"),
+    [
+        ("2000-02-29", "2023-02-27", "2023-02-28"),  # a common year: 28 February
+        ("2000-02-29", "2023-02-28", "2024-02-29"),
+        ("2000-02-29", "2024-02-28", "2024-02-29"),
+        ("2000-06-15", "2024-06-15", "2025-06-15"),
+        ("1999-12-31", "2024-12-30", "2024-12-31"),
+    ],
+)
+def test_the_next_birthday_is_clamped_as_the_age_is(birth: str, on: str, older_on: str) -> None:
+    assert age_until(d(birth), d(on))[1] == d(older_on)
+
+
+def test_an_age_on_the_last_day_of_the_calendar_holds_to_its_end() -> None:
+    assert age_until(d("1980-01-01"), dt.date.max) == (8019, dt.date.max)
+    assert age_until(d("1980-01-01"), d("9998-06-01")) == (8018, d("9999-01-01"))
 
 
 @settings(max_examples=500, deadline=None, database=None)

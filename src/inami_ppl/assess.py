@@ -25,7 +25,7 @@ from inami_ppl.context import Context
 from inami_ppl.decision import Assessment, Reason
 from inami_ppl.errors import InvalidInputError, OutOfCoverageError
 from inami_ppl.model import Network, Patient, Session, SessionFacts, Setting, as_session
-from inami_ppl.periods import ONE_DAY, WindowPolicy, birthday, completed_years, track
+from inami_ppl.periods import ONE_DAY, WindowPolicy, age_until, birthday, track
 from inami_ppl.quotas import Remaining
 from inami_ppl.rulesets import Parameter, Rules, Ruleset, resolve_rules
 from inami_ppl.tariffs import Share, share_for, share_of
@@ -288,6 +288,8 @@ def _verdicts(
     ruleset: Ruleset
     rules: Compiled
     until = dt.date.min  # before every date: the first session asks for its rule set
+    # The age of the last birth date seen holds until its next birthday (dates in order).
+    born, age, older_on = None, 0, dt.date.min
     for patient, session in items:
         day = session.date
         # The rule set of the last session holds the later dates up to its last day without
@@ -304,7 +306,8 @@ def _verdicts(
         plan = rules.plans.get((session.kind, session.network))
         if plan is None:
             plan = plan_for(rules, session.kind, session.network)
-        age = completed_years(birth, day)
+        if birth is not born or day >= older_on:
+            born, (age, older_on) = birth, age_until(birth, day)
         standing = plan.standing(tally)
         # The context of the checks: the window counted once for all of them.
         ctx = _context((patient, session, ruleset, rules, tally, age, standing))

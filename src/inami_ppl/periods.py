@@ -88,6 +88,24 @@ def completed_years(birth_date: dt.date, on: dt.date) -> int:
     return years
 
 
+def age_until(birth_date: dt.date, on: dt.date) -> tuple[int, dt.date]:
+    """The age on ``on`` (:func:`completed_years`) and the first date of the next age.
+
+    The age holds for every date from ``on`` up to the day before that birthday, so a
+    caller that takes dates in order computes it once a year.
+
+    >>> age_until(dt.date(2000, 2, 29), dt.date(2023, 1, 10))
+    (22, datetime.date(2023, 2, 28))
+    """
+    years = completed_years(birth_date, on)
+    year, month, day = birth_date.year + years + 1, birth_date.month, birth_date.day
+    if year > dt.MAXYEAR:
+        return years, dt.date.max  # no later date: the age holds to the end of the calendar
+    if month == 2 and day == 29 and not calendar.isleap(year):
+        day = 28
+    return years, dt.date(year, month, day)
+
+
 def birthday(birth_date: dt.date, age: int) -> dt.date:
     """The date on which someone born on ``birth_date`` reaches ``age``."""
     return add_months(birth_date, 12 * age)
