@@ -67,6 +67,20 @@ class _Bad(NamedTuple):
 
 
 _Item = _Good | _Bad
+
+
+class _Tail:
+    """A written-up verdict's output, and the rows that had it since they were counted."""
+
+    __slots__ = ("after", "assessment", "before", "uses")
+
+    def __init__(self, before: str, after: str, assessment: Assessment) -> None:
+        #: The output cells before and after the line number, with their delimiters.
+        self.before, self.after = before, after
+        self.assessment = assessment
+        self.uses = 0
+
+
 # A row to judge, made for every row as ``_make`` makes it (without a Python-level call).
 _good: Final = functools.partial(tuple.__new__, _Good)
 #: An output line and, for a malformed row, its error.
@@ -100,9 +114,9 @@ class Lane:
         self.delimiter, self.end, self.decimal = out
         self._known = Remembered(columns, reader)
         self._pid = columns.index("patient_id")
-        self._tails: dict[object, tuple[str, str, Assessment]] = {}
-        # How many rows had each written-up verdict, counted in ``counter`` by ``flush``.
-        self._uses: dict[object, int] = {}
+        # Each written-up verdict's tail: the cells before and after the line number, the
+        # assessment, and how many rows had it since ``flush`` counted them in ``counter``.
+        self._tails: dict[object, _Tail] = {}
         # A plain line is echoed as it is when no cell needs quotes in the output
         # (a separator, a quote) or starts like a formula (checked with the
         # delimiter put first, so that every cell follows one). A few substring
@@ -187,7 +201,7 @@ class Lane:
                 return True
         return False
 
-    def _tail(self, found: Verdict) -> tuple[str, str, Assessment]:
+    def _tail(self, found: Verdict) -> _Tail:
         """The output cells of a verdict, before and after the line number (built once)."""
         rules = found.ctx.rules
         key: object
@@ -209,17 +223,17 @@ class Lane:
             if len(self._tails) > _REMEMBERED:
                 self.flush()
                 self._tails.clear()
-            hit = self._tails[key] = (before, after, assessment)
-        uses = self._uses
-        uses[key] = uses.get(key, 0) + 1
+            hit = self._tails[key] = _Tail(before, after, assessment)
+        hit.uses += 1
         return hit
 
     def flush(self) -> None:
         """Count in ``counter`` the rows judged so far (the totals are kept by verdict)."""
-        add, tails = self.counter.add_assessment, self._tails
-        for key, times in self._uses.items():
-            add(None, tails[key][2], times=times)
-        self._uses.clear()
+        add = self.counter.add_assessment
+        for tail in self._tails.values():
+            if tail.uses:
+                add(None, tail.assessment, times=tail.uses)
+                tail.uses = 0
 
     # ---------------------------------------------------------------- judging
 
@@ -267,8 +281,8 @@ class Lane:
         # Most patients' lines are echoed as they are: one check for them all.
         echo = _PLAIN if self._same and self._all_plain(good) else self._echo
         for item, found in zip(good, verdicts, strict=True):
-            before, after, _ = tail(found)
-            out.append((item.position, (f"{echo(item)}{before}{item.line}{after}", None)))
+            hit = tail(found)
+            out.append((item.position, (f"{echo(item)}{hit.before}{item.line}{hit.after}", None)))
         if unsorted:
             out.sort(key=_first)
         return out
