@@ -18,7 +18,7 @@ in turn, so that a slow spell of a shared machine falls on every stage):
 Each stage's figure is its own CPU time per row and its ratio to the ``DictReader`` pass;
 the difference between two stages is the cost of the step added. Every stage runs with the
 garbage collector set as the command sets it while it judges a file
-(``_pipeline.fewer_collections``).
+(``_collect.fewer_collections``).
 
     python benchmarks/bench_stages.py                    # 200,000 sessions, 3 rounds
     python benchmarks/bench_stages.py --size 20000 --rounds 5
@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import claims_file, machine
 from bench_work import lean_lane, split_file
 
-from inami_ppl._pipeline import fewer_collections
+from inami_ppl._collect import fewer_collections
 from inami_ppl.assess import verdicts_in_order
 from inami_ppl.claims.rows import SplitRow
 from inami_ppl.model import Patient, SessionFacts

@@ -27,7 +27,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from inami_ppl import Rules, _cuts, _jobs, _pipeline, cli, default_rules
+from inami_ppl import Rules, _collect, _cuts, _jobs, _pipeline, cli, default_rules
 from inami_ppl.claims import assess_file
 from inami_ppl.claims.rows import split_rows
 from inami_ppl.errors import InvalidInputError
@@ -476,7 +476,7 @@ def test_the_collector_runs_less_often_while_a_file_is_judged_then_as_before(
     finally:
         gc.set_threshold(*before)
     assert 1 == done.counter.totals().accepted
-    assert [threshold and _pipeline._COLLECT_AFTER] == seen  # off stays off
+    assert [threshold and _collect.COLLECT_AFTER] == seen  # off stays off
     assert threshold == after
 
 

@@ -10,13 +10,12 @@ several processes (:mod:`inami_ppl._jobs`).
 
 from __future__ import annotations
 
-import contextlib
-import gc
 from collections.abc import Callable, Iterable, Iterator
 from typing import Final, Literal, cast
 
 import attrs
 
+from inami_ppl._collect import fewer_collections
 from inami_ppl.analytics import TotalsCounter
 from inami_ppl.claims.judge import assess_rows, row_reader
 from inami_ppl.claims.lane import Lane
@@ -26,11 +25,7 @@ from inami_ppl.claims.schema import Claim, InvalidRowError, NumberedRow, RowErro
 from inami_ppl.claims.writers import claim_cells, csv_line, jsonl_line, output_header
 from inami_ppl.rulesets import Rules
 
-__all__ = ["Done", "Rows", "Settings", "assess_part", "fewer_collections", "judge"]
-
-# Objects made (less those freed) before the collector's youngest generation is walked,
-# while a file is judged (the default is 700).
-_COLLECT_AFTER: Final = 100_000
+__all__ = ["Done", "Rows", "Settings", "assess_part", "judge"]
 
 # Output lines held before they are written together (the lean path).
 _WRITE_AFTER: Final = 256
@@ -175,24 +170,6 @@ def assess_part(
                 rows, settings, lambda claim: write(line(claim)), report, patients=patients
             )
         return _lean(rows, settings, write, report, patients)
-
-
-@contextlib.contextmanager
-def fewer_collections() -> Iterator[None]:
-    """While a file is judged, the cyclic garbage collector runs less often (then as before).
-
-    Judging makes many short-lived objects and no reference cycles of its own, while it
-    keeps many long-lived ones (the remembered values and verdicts): with the default
-    threshold, the collector would walk those again every few hundred rows. It stays
-    off if it was off.
-    """
-    before = gc.get_threshold()
-    if before[0]:
-        gc.set_threshold(max(before[0], _COLLECT_AFTER), *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def _lean(
