@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Final, final
+from typing import TYPE_CHECKING, Final, NamedTuple, final
 
 import attrs
 
@@ -29,13 +29,13 @@ from inami_ppl._ruletypes import (
 )
 from inami_ppl.codes import Param, ParamValue, ShareCode
 from inami_ppl.decision import Reason
-from inami_ppl.model import Function, Kind, Network, SessionFacts
+from inami_ppl.model import Function, Kind, Network, SessionFacts, Source
 from inami_ppl.rulesets import Ruleset
 
 if TYPE_CHECKING:
     from inami_ppl._plans import Plan
 
-__all__ = ["Compiled", "Share", "compiled"]
+__all__ = ["Compiled", "Granted", "Share", "compiled"]
 
 #: A maximum that holds a kind: the limit, its maximum for the network, and the raw
 #: kinds (of any rule set) whose accepted sessions count toward it.
@@ -69,6 +69,21 @@ class Share:
         object.__setattr__(self, "reason", reason)
 
 
+class Granted(NamedTuple):
+    """The values of an accepted decision that come from the rules alone (§8, §9).
+
+    The fee and the insurer's share of an individual session (``None`` for a group
+    session), and the rule values that set the share and the fee: their sources,
+    the names of the unconfirmed ones, and each value as the decision shows it.
+    """
+
+    fee: Decimal | None
+    insurer: Decimal | None
+    sources: tuple[Source, ...]
+    unconfirmed_values: tuple[str, ...]
+    applied: tuple[RuleValue, ...]
+
+
 @final
 class Compiled:
     """The values of one :class:`Ruleset`, in the shape the checks read them.
@@ -79,6 +94,7 @@ class Compiled:
 
     __slots__ = (
         "_billing",
+        "_granted",
         "_networks",
         "_unconfirmed",
         "_values",
@@ -147,6 +163,7 @@ class Compiled:
         self._unconfirmed: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._billing: dict[tuple[object, ...], str | None] = {}
         self._values: dict[str, RuleValue] = {}
+        self._granted: dict[tuple[ShareCode, bool], Granted] = {}
         # The plans of :mod:`inami_ppl._plans`, by (kind, network), built when first read.
         self.plans: dict[tuple[Kind, Network], Plan] = {}
 
@@ -175,6 +192,26 @@ class Compiled:
         found = self._values.get(rule.name)
         if found is None:
             found = self._values[rule.name] = rule.rule_value()
+        return found
+
+    def granted(self, share: Share, *, individual: bool) -> Granted:
+        """What an accepted session with ``share`` takes from these rules (built once).
+
+        ``individual``: the session is individual, and its fee is this rule set's
+        individual fee (§9); a group session's fee is paid per facilitator.
+        """
+        key = (share.code, individual)
+        found = self._granted.get(key)
+        if found is None:
+            applied = (share.rule, self.fee_individual) if individual else (share.rule,)
+            fee = self.fee_row[1] if individual else None
+            found = self._granted[key] = Granted(
+                fee=fee,
+                insurer=None if fee is None else fee - share.amount,
+                sources=tuple(rule.source for rule in applied),
+                unconfirmed_values=self.unconfirmed_values(tuple(rule.name for rule in applied)),
+                applied=tuple(self.rule_value(rule) for rule in applied),
+            )
         return found
 
     def billing_code(self, session: SessionFacts) -> str | None:

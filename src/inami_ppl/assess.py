@@ -138,29 +138,23 @@ def written_up(found: Verdict) -> Assessment:
             unconfirmed_values=unconfirmed,
             quota=uses,
         )
-    fee: Decimal | None = None
-    insurer: Decimal | None = None
-    applied: tuple[Parameter, ...] = (share.rule,)
-    if fee_row is not None:
-        fee_value, fee = fee_row
-        insurer = fee - share.amount
-        applied = (share.rule, fee_value)
-    unconfirmed = rules.unconfirmed_values(tuple(rule.name for rule in applied))
+    # The fee of an accepted individual session is its rule set's (``_verdicts``).
+    granted = rules.granted(share, individual=fee_row is not None)
     return Assessment(
         session=session,
         allowed=True,
         reasons=(),
         patient_share=share.amount,
-        practitioner_fee=fee,
-        insurer_share=insurer,
+        practitioner_fee=granted.fee,
+        insurer_share=granted.insurer,
         ruleset=rules.ruleset.id,
-        unconfirmed=bool(unconfirmed),
-        unconfirmed_values=unconfirmed,
+        unconfirmed=bool(granted.unconfirmed_values),
+        unconfirmed_values=granted.unconfirmed_values,
         quota=uses,
-        sources=tuple(rule.source for rule in applied),
+        sources=granted.sources,
         billing_code=rules.billing_code(session),
         share_reason=share.reason,
-        applied=tuple(rules.rule_value(rule) for rule in applied),
+        applied=granted.applied,
     )
 
 

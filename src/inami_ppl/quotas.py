@@ -8,6 +8,7 @@ The window comes from the policy named in the tables.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable
 
@@ -111,15 +112,17 @@ def check_combination(ctx: Context) -> Reason | None:
 
 def quota_uses(standing: Iterable[Standing], *, accepted: bool) -> tuple[QuotaUse, ...]:
     """How each maximum stands for the session: used before it, left after it if accepted."""
+    step = 1 if accepted else 0
     return tuple(
-        QuotaUse(
-            limit=limit.id,
-            maximum=maximum,
-            used=used,
-            left=max(0, maximum - used - (1 if accepted else 0)),
-        )
+        _quota_use(limit.id, maximum, used, max(0, maximum - used - step))
         for limit, maximum, used in standing
     )
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _quota_use(limit: str, maximum: int, used: int, left: int) -> QuotaUse:
+    """A quota use, made once and shared by the decisions that have it (it is immutable)."""
+    return QuotaUse(limit=limit, maximum=maximum, used=used, left=left)
 
 
 def remaining_by_kind(network: Network, ruleset: Ruleset, tally: Tally) -> Remaining:
