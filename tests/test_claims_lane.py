@@ -159,6 +159,25 @@ def test_the_whole_example_in_both_orders_and_with_billing_codes() -> None:
         _same(mixed, grouped=False, rules=rules, out=(";", "\r\n", ","), lang="de", sep=",")
 
 
+def test_the_rows_of_each_verdict_are_counted_once_however_often_they_are_flushed() -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    expected = _general(
+        text, grouped=True, rules=default_rules(), out=(",", "\n", "."), lang="en", sep=","
+    )[1]
+    stream = io.StringIO(text, newline="")
+    columns, delimiter = read_header(stream, ",")
+    counter = TotalsCounter()
+    reader = row_reader(default_rules(), accept_unconfirmed=False, date_format="%Y-%m-%d")
+    lane = Lane(
+        columns, reader, delimiter=delimiter, out=(",", "\n", "."), lang="en", counter=counter
+    )
+    lines = list(lane.grouped(split_rows(stream, columns, delimiter)))  # flushes at its end
+    lane.flush()
+    lane.flush()
+    assert lines
+    assert expected == counter.totals()
+
+
 def test_a_spilled_file_and_forgotten_values_change_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
