@@ -2,11 +2,10 @@
 
 Judging a file, or a long history, makes many objects that live to the end (the
 decisions, the remembered values) and no reference cycles. With the default threshold
-of the collector's youngest generation (700 objects), the oldest generation is walked
+of the collector's youngest generation (700 objects), the older generations are walked
 again and again as the results grow, so that the time per session grows with the number
-of sessions: 40 µs a session instead of 25 at 20,000 sessions in one call. While
-:func:`fewer_collections` runs, the youngest generation is walked after
-:data:`COLLECT_AFTER` objects instead.
+of sessions (the performance page gives the figures). While :func:`fewer_collections`
+runs, the youngest generation is walked after :data:`COLLECT_AFTER` objects instead.
 
 The setting is the process's own: uses in several threads at once, or nested, raise it
 once and put back what it was before the first of them when the last one ends. A
