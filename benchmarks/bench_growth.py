@@ -4,6 +4,7 @@ Run from the repository root:
 
     .venv/bin/python benchmarks/bench_growth.py          # n = 100 .. 20,000 (about a minute)
     .venv/bin/python benchmarks/bench_growth.py --quick  # n = 100 .. 5,000, single runs
+    .venv/bin/python benchmarks/bench_growth.py --count  # instructions per session, not time
 
 For each n, one adult patient (born 1980, adults network) has n sessions on random dates
 at a constant density (``DENSITY`` a day, so n days / DENSITY long, ending on 2027-12-31,
@@ -52,6 +53,7 @@ import attrs
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_assess import LAST_DAY, PATIENT, make_session, measure
+from bench_work import opcodes
 
 from inami_ppl import (
     Assessment,
@@ -131,6 +133,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--sizes", type=int, nargs="+", help="history lengths (default 100 1000 5000 20000)"
     )
+    parser.add_argument(
+        "--count",
+        action="store_true",
+        help="count the bytecode instructions per session instead of timing (slow at 20,000)",
+    )
     args = parser.parse_args(argv)
     sizes = tuple(args.sizes or (QUICK_SIZES if args.quick else SIZES))
     repeat, min_time = (3, 0.0) if args.quick else (7, 0.1)
@@ -140,8 +147,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"  Python {platform.python_version()} ({platform.python_implementation()})")
     print(f"  platform {platform.platform()}, machine {platform.machine()}")
     print(f"  inami-ppl {importlib.metadata.version('inami-ppl')}, seed {args.seed}")
-    mode = "quick (smoke run, not for figures)" if args.quick else "full"
-    print(f"  {mode}: {repeat} rounds; a run lasts at least {min_time:g} s; GC on")
+    if args.count:
+        print("  counted: one call of each, its bytecode instructions (sys.settrace)")
+    else:
+        mode = "quick (smoke run, not for figures)" if args.quick else "full"
+        print(f"  {mode}: {repeat} rounds; a run lasts at least {min_time:g} s; GC on")
     print(f"  histories: n sessions of one patient, {DENSITY} a day, ending on {LAST_DAY}")
     print()
     timed: dict[Key, tuple[Callable[[], object], str]] = {}
@@ -153,6 +163,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for policy, rules in policies.items():
         call = calls([], rules)["assess"]
         timed["assess", policy, 0] = call, _describe(call())
+    if args.count:
+        _counted(timed, sizes)
+        return 0
     loops, runs = _measure(timed, repeat=repeat, min_time=min_time)
     best = _table(timed, loops, runs, sizes)
     print()
@@ -232,6 +245,35 @@ def _table(
         " empty history)"
     )
     return best
+
+
+def _counted(timed: dict[Key, tuple[Callable[[], object], str]], sizes: Sequence[int]) -> None:
+    """Print the instructions per session of each call: work, which the clock's noise hides.
+
+    The same on every run: a line that grows here grows in work (a call that re-reads the
+    history, or decisions of another kind); a line flat here but not in time grows in the
+    cost of the same work (a larger heap, the collector).
+    """
+    print(f"  {'function':<23} {'window':<9} " + " ".join(f"{n:>9,}" for n in sizes))
+    fixed: dict[str, int] = {}
+    order = sorted(timed, key=lambda key: (FUNCTIONS.index(key[0]), key[1] != "trailing", key[2]))
+    rows: dict[tuple[str, str], list[float]] = {}
+    for name, policy, n in order:
+        count = sum(opcodes(timed[name, policy, n][0]).values())
+        if n == 0:
+            fixed[policy] = count
+            continue
+        # For assess, the work per session of history: beyond the empty history's.
+        beyond = count - fixed[policy] if name == "assess" else count
+        rows.setdefault((name, policy), []).append(beyond / n)
+    for (name, policy), per in rows.items():
+        shown = " ".join(f"{value:>9.1f}" for value in per)
+        ratios = " ".join(f"x{value / per[0]:.2f}" for value in per)
+        print(f"  {name:<23} {policy:<9} {shown}   {ratios}")
+    print(
+        "  bytecode instructions per session of one call (for assess, beyond the empty"
+        " history), and their ratio to the first size"
+    )
 
 
 def _describe(result: object) -> str:

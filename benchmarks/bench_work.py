@@ -26,7 +26,7 @@ import collections
 import cProfile
 import pstats
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import Any, TextIO
@@ -69,8 +69,8 @@ def _judge(lane: Lane, rows: list[SplitRow]) -> None:
         pass
 
 
-def _opcodes(lane: Lane, rows: list[SplitRow]) -> collections.Counter[str]:
-    """The bytecode instructions run by each function while ``rows`` are judged."""
+def opcodes(call: Callable[[], object]) -> collections.Counter[str]:
+    """The bytecode instructions run by each function during ``call()``."""
     counts: collections.Counter[str] = collections.Counter()
 
     def trace(frame: FrameType, event: str, arg: Any) -> Any:  # noqa: ANN401  (settrace's own)
@@ -82,7 +82,7 @@ def _opcodes(lane: Lane, rows: list[SplitRow]) -> collections.Counter[str]:
 
     sys.settrace(trace)
     try:
-        _judge(lane, rows)
+        call()
     finally:
         sys.settrace(None)
     return counts
@@ -109,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _judge(lanes[0], sample)
     profile.disable()
     calls = pstats.Stats(profile).total_calls  # type: ignore[attr-defined]
-    counts = _opcodes(lanes[1], sample)
+    counts = opcodes(lambda: _judge(lanes[1], sample))
     n = len(sample)
     print(f"the lean path, {n:,} rows of claims-{SESSIONS}-seed1.csv after {WARM_UP:,}")
     print(f"  Python calls per row:          {calls / n:8.1f}")
