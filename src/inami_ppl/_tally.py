@@ -83,30 +83,9 @@ class Tally:
         return tally
 
     def add(self, session: SessionFacts) -> None:
-        """Record an accepted session (dated on or after every earlier one).
-
-        What any accepted session leaves, in the window or not: its date (for the
-        window's policy and among the dates of its kind), the last date of its network,
-        the count of sessions of its day, and whether it was in person; then its counts.
-        """
-        day, kind, network = session.date, session.kind, session.network
-        self._sessions.append(session)
-        self._tracker.add(day)
-        dates = self._by_kind.get(kind)
-        if dates is None:
-            dates = self._by_kind[kind] = _KindDates()
-        dates.days.append(day)
-        self._last_in[network] = day
-        if not session.with_context:
-            if self._day == day:
-                self._day_count += 1
-            else:
-                self._day, self._day_count = day, 1
-        if session.modality is not Modality.VIDEO:
-            if session.provider is None:
-                self._no_provider_in_person = True
-            else:
-                self._providers_in_person.add(session.provider)
+        """Record an accepted session (dated on or after every earlier one)."""
+        kind, network = session.kind, session.network
+        self._note(session)
         counts = self.counts
         counts[kind] = counts.get(kind, 0) + 1
         networks = self.network_counts
@@ -118,13 +97,42 @@ class Tally:
             self._individual += 1
 
     def _before(self, session: SessionFacts) -> None:
-        """Note a session before the window: added, then moved out of it at once.
+        """Note a session before the window, as if it were added and then moved out.
 
         Only while no session of the window has been added: the window starts after it.
         """
-        self.add(session)
-        self._count(session, -1)
+        self._note(session)
+        self._by_kind[session.kind].move_first(1)
+        self.counts.setdefault(session.kind, 0)
+        self.network_counts.setdefault(session.network, 0)
+        if session.functional_assessment:
+            self._assessed.setdefault(session.function, 0)
         self._start += 1
+
+    def _note(self, session: SessionFacts) -> None:
+        """What any accepted session leaves, in the window or not.
+
+        Its date (for the window's policy and among the dates of its kind), the last date
+        of its network, the count of sessions of its day, and whether it was in person.
+        """
+        day = session.date
+        self._sessions.append(session)
+        self._tracker.add(day)
+        dates = self._by_kind.get(session.kind)
+        if dates is None:
+            dates = self._by_kind[session.kind] = _KindDates()
+        dates.days.append(day)
+        self._last_in[session.network] = day
+        if not session.with_context:
+            if self._day == day:
+                self._day_count += 1
+            else:
+                self._day, self._day_count = day, 1
+        if session.modality is not Modality.VIDEO:
+            if session.provider is None:
+                self._no_provider_in_person = True
+            else:
+                self._providers_in_person.add(session.provider)
 
     def move_to(self, on: dt.date) -> None:
         """Make the window the one ending on ``on``: drop the sessions before it.
