@@ -52,6 +52,18 @@ def test_judging_in_order_takes_each_session_s_own_patient_for_its_age() -> None
     assert [x.codes for x in decisions] == [(), ("age.network",)]
 
 
+def test_decisions_alike_share_what_they_take_from_the_rules_and_their_quota_uses() -> None:
+    # Built once for each rule set and share, and one object for equal quota uses: a long
+    # history's decisions do not each carry copies.
+    first = assess(ADULT, [], s("2022-01-03", "first_line"))
+    second = assess(ADULT, [], s("2022-02-07", "first_line"))
+    assert [first.allowed, second.allowed] == [True, True]
+    assert first.quota
+    assert first.applied is second.applied
+    assert first.sources is second.sources
+    assert all(a is b for a, b in zip(first.quota, second.quota, strict=True))
+
+
 def test_accepted_decision_carries_ruleset_and_sources() -> None:
     decision = assess(ADULT, [], s("2021-10-04", "first_line"))
     assert decision.ruleset == "2021"
