@@ -80,12 +80,17 @@ def completed_years(birth_date: dt.date, on: dt.date) -> int:
     23
     """
     years = on.year - birth_date.year
-    month, day = birth_date.month, birth_date.day
-    if month == 2 and day == 29 and not calendar.isleap(on.year):
-        day = 28
-    if (on.month, on.day) < (month, day):
+    if (on.month, on.day) < _birth_day_in(birth_date, on.year):
         years -= 1
     return years
+
+
+def _birth_day_in(birth_date: dt.date, year: int) -> tuple[int, int]:
+    """(month, day) of the birthday in ``year``: 29 February is 28 February in common years."""
+    month, day = birth_date.month, birth_date.day
+    if month == 2 and day == 29 and not calendar.isleap(year):
+        day = 28
+    return month, day
 
 
 def age_until(birth_date: dt.date, on: dt.date) -> tuple[int, dt.date]:
@@ -98,12 +103,10 @@ def age_until(birth_date: dt.date, on: dt.date) -> tuple[int, dt.date]:
     (22, datetime.date(2023, 2, 28))
     """
     years = completed_years(birth_date, on)
-    year, month, day = birth_date.year + years + 1, birth_date.month, birth_date.day
+    year = birth_date.year + years + 1
     if year > dt.MAXYEAR:
         return years, dt.date.max  # no later date: the age holds to the end of the calendar
-    if month == 2 and day == 29 and not calendar.isleap(year):
-        day = 28
-    return years, dt.date(year, month, day)
+    return years, dt.date(year, *_birth_day_in(birth_date, year))
 
 
 def birthday(birth_date: dt.date, age: int) -> dt.date:
