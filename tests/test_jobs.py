@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from decimal import Decimal
@@ -376,6 +377,90 @@ def test_parts_in_processes_give_the_bytes_of_one_process(
     planned = _cuts.plan(str(path), "utf-8", None, tuple(HEADER.split(",")), 3)
     assert planned is not None
     assert 3 == len(planned[1])
+
+
+class _Spy:
+    """Counts the processes started each way (copies of this process, fresh interpreters)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.copies = self.fresh = 0
+        copy, fresh = _jobs._Copy, _jobs._fresh
+
+        def counted_copy(task: _jobs.Task) -> _jobs._Copy:
+            self.copies += 1
+            return copy(task)
+
+        def counted_fresh(task: _jobs.Task) -> subprocess.Popen[bytes]:
+            self.fresh += 1
+            return fresh(task)
+
+        monkeypatch.setattr(_jobs, "_Copy", counted_copy)
+        monkeypatch.setattr(_jobs, "_fresh", counted_fresh)
+
+
+def test_the_other_parts_run_in_copies_of_a_process_of_one_thread_else_in_fresh_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _file(tmp_path, *[row for n in range(9) for row in _patient(n)])
+    monkeypatch.setattr(_cuts, "MIN_PART_BYTES", 0)
+    one = assess(path, 1, "--summary", capture=capsys)
+    spy = _Spy(monkeypatch)
+    assert _jobs.copies()  # this process runs one thread
+    assert one == assess(path, 3, "--summary", capture=capsys)
+    assert (2, 0) == (spy.copies, spy.fresh)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not _jobs.copies()  # a copy could inherit a lock the other thread holds
+        assert one == assess(path, 3, "--summary", capture=capsys)
+        assert (2, 2) == (spy.copies, spy.fresh)
+    finally:
+        stop.set()
+        other.join()
+    assert _jobs.copies()
+
+
+def test_the_first_part_is_cut_larger_only_when_the_other_processes_start_slowly(
+    tmp_path: Path,
+) -> None:
+    rows = [f"p{n:03d},{_ADULT},{_DATES[0]},adults,support,individual," for n in range(59)]
+    path = _file(tmp_path, *rows)
+    columns = tuple(HEADER.split(","))
+    with parts_here(min_bytes=4 * 5 * (len(rows[0]) + 1)):
+        slow = _cuts.plan(str(path), "utf-8", None, columns, 3)
+        quick = _cuts.plan(str(path), "utf-8", None, columns, 3, slow_start=False)
+    assert slow is not None
+    assert quick is not None
+    assert [2, 25, 43] == [part.first_line for part in slow[1]]
+    assert [2, 22, 42] == [part.first_line for part in quick[1]]
+
+
+def _exits_with_7(task: object) -> tuple[str, object]:
+    os._exit(7)
+
+
+def test_a_copy_that_dies_is_reported_with_its_exit_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_jobs, "_outcome", _exits_with_7)  # as the copy runs it
+    copy = _jobs._Copy(None)  # type: ignore[arg-type]
+    deadline = time.monotonic() + 60
+    while copy.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert 7 == copy.returncode
+    with pytest.raises(_jobs.PartError, match="exit code 7"):
+        _jobs._receive(copy)
+    assert 7 == copy.poll() == copy.wait()
+
+
+def test_a_copy_still_running_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_jobs, "_outcome", lambda task: time.sleep(60))
+    copy = _jobs._Copy(None)  # type: ignore[arg-type]
+    assert copy.poll() is None
+    copy.terminate()
+    assert -signal.SIGTERM == copy.wait()
+    assert -signal.SIGTERM == copy.wait() == copy.poll()
+    assert copy.stdout is not None
+    copy.stdout.close()
 
 
 def test_assess_file_in_parts_gives_the_claims_of_one_process(

@@ -2,7 +2,8 @@
 
 A file is cut at the start of a line where the patient changes (between two lines that
 are whole rows without quotes), near equal shares of its bytes (the first part, judged by
-the calling process while the others start, a little more). Each part is read on its
+the calling process while the others start, a little more when they start as fresh
+interpreters). Each part is read on its
 own, its lines numbered from the right line of the file. A cut is checked as the part
 before it is read: that part must end at the end of a row, not inside a quoted cell that
 runs over several lines (:attr:`PartReader.whole`).
@@ -31,7 +32,8 @@ __all__ = ["MIN_PART_BYTES", "Part", "PartReader", "Source", "plan", "read_part"
 
 #: A part holds at least this many bytes: a smaller file runs in fewer processes, as a
 #: part must be worth several times the start of a process (a fresh interpreter that loads
-#: the package: about as long as judging a quarter of these bytes).
+#: the package: about as long as judging a quarter of these bytes; a copy of the caller
+#: costs less, but its part still pays for reading the first rows in full and for joining).
 MIN_PART_BYTES = 4 << 20
 #: The last line of every part but the last, so that the part is seen to end with a row.
 _SENTINEL: Final = "inami-ppl:end-of-part"
@@ -70,8 +72,13 @@ def plan(
     jobs: int,
     *,
     kind: Literal["csv", "jsonl"] = "csv",
+    slow_start: bool = True,
 ) -> tuple[Source, list[Part]] | None:
-    """The parts of a grouped file, or ``None`` when it is not worth or safe cutting."""
+    """The parts of a grouped file, or ``None`` when it is not worth or safe cutting.
+
+    ``slow_start``: the other parts' processes take a while to start (fresh interpreters,
+    not copies of the caller), so the first part is cut larger.
+    """
     name = codecs.lookup(encoding).name
     if jobs < 2 or not name.startswith(_ASCII_SAFE):
         return None
@@ -86,13 +93,14 @@ def plan(
             mmap.mmap(raw.fileno(), 0, access=mmap.ACCESS_READ) as data,
         ):
             source = Source(path, rows_encoding, delimiter or "", columns, kind)
-            return _plan(data, source, jobs, bom=name == "utf-8-sig")
+            head = MIN_PART_BYTES // 4 if slow_start else 0
+            return _plan(data, source, jobs, bom=name == "utf-8-sig", head=head)
     except (OSError, ValueError):  # gone, or not a file that can be mapped
         return None
 
 
 def _plan(
-    data: mmap.mmap, source: Source, jobs: int, *, bom: bool
+    data: mmap.mmap, source: Source, jobs: int, *, bom: bool, head: int
 ) -> tuple[Source, list[Part]] | None:
     if source.kind == "jsonl":  # no header: the rows start after a byte-order mark, if any
         end_of_header = len(codecs.BOM_UTF8) if bom and data[:3] == codecs.BOM_UTF8 else 0
@@ -106,8 +114,8 @@ def _plan(
         first = 2
     size = len(data)
     # The first part is judged by the calling process while the others start: it is given
-    # the rows judged in the time a process takes to start, so that all end together.
-    head = MIN_PART_BYTES // 4
+    # ``head`` more bytes, the rows judged in the time a process takes to start, so that all
+    # end together.
     share = max(0, size - end_of_header - head) // jobs
     cuts: list[int] = []
     for k in range(1, jobs):

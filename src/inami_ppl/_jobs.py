@@ -11,9 +11,15 @@ exit code are those of a run in one process.
 When a part did not end with a row, when a patient has rows in two parts, or when a part
 stops at a malformed row under ``--strict``, the parts are thrown away and
 :func:`parts_judged` gives ``None``: the caller then runs in one process from the start,
-so that it stops exactly where such a run stops. The processes are fresh interpreters
-started as subprocesses (nothing is forked, and a script calling
-:func:`~inami_ppl.claims.assess_file` needs no ``if __name__ == "__main__"`` guard).
+so that it stops exactly where such a run stops.
+
+On Linux, in a process that runs one thread, each other part's process is a copy of the
+calling one (``os.fork``), which has the package and the rules loaded already and starts at
+once; it judges its part and ends without running anything else of the caller's. Anywhere
+else (another system, a caller running several threads, where a copy could inherit a lock
+held by another thread) it is a fresh interpreter started as a subprocess, which loads the
+package first. Either way a script calling :func:`~inami_ppl.claims.assess_file` needs no
+``if __name__ == "__main__"`` guard.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any, Final, Literal
+from typing import IO, Any, Final, Literal, NoReturn
 
 import attrs
 
@@ -46,6 +52,7 @@ __all__ = [
     "PartError",
     "Task",
     "claims_in_parts",
+    "copies",
     "cores",
     "merged",
     "messages",
@@ -141,7 +148,28 @@ class PartError(InamiPplError):
     """A part of a file could not be judged: its process failed or died."""
 
 
-def _start(task: Task) -> subprocess.Popen[bytes]:
+def copies() -> bool:
+    """Whether the other parts' processes are copies of this one (see the module).
+
+    Only on Linux, and only while this process runs a single thread (counted by the
+    system, threads started outside Python included).
+    """
+    if sys.platform != "linux":  # pragma: no cover - the tests run on Linux
+        return False
+    try:
+        return sum(1 for _ in Path("/proc/self/task").iterdir()) == 1
+    except OSError:  # pragma: no cover - /proc is not mounted
+        return False
+
+
+def _start(task: Task) -> subprocess.Popen[bytes] | _Copy:
+    """A process judging ``task``: a copy of this one, or a fresh interpreter (``copies``)."""
+    if copies():
+        return _Copy(task)
+    return _fresh(task)
+
+
+def _fresh(task: Task) -> subprocess.Popen[bytes]:
     """A process of this Python judging ``task``.
 
     It finds this package where this process found it, unless its own path has it.
@@ -160,6 +188,65 @@ def _start(task: Task) -> subprocess.Popen[bytes]:
     return process
 
 
+class _Copy:
+    """A copy of this process (``os.fork``) judging a task, seen as a subprocess is seen.
+
+    Its pickled outcome comes through a pipe (:attr:`stdout`), as a subprocess's does.
+    """
+
+    def __init__(self, task: Task) -> None:
+        read, write = os.pipe()
+        # Nothing buffered here may be written twice, once by each process.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the copy: its coverage data is not saved
+            _judge_in_copy(task, read, write)
+        os.close(write)
+        self.pid = pid
+        self.stdout: IO[bytes] | None = os.fdopen(read, "rb")
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        """The exit code, or ``None`` while the copy runs."""
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def terminate(self) -> None:
+        """Stop the copy (SIGTERM)."""
+        os.kill(self.pid, signal.SIGTERM)
+
+    def wait(self) -> int:
+        """Wait for the copy to end; its exit code."""
+        if self.returncode is None:
+            _, status = os.waitpid(self.pid, 0)
+            self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+
+def _judge_in_copy(task: Task, read: int, write: int) -> NoReturn:  # pragma: no cover
+    """In the copy: judge ``task``, write the pickled outcome to ``write``, and end.
+
+    The copy ends with ``os._exit``: none of the caller's clean-up (``finally`` blocks,
+    ``atexit``, buffered files) runs twice. Not measured by the tests' coverage, whose data
+    the copy never saves; the tests check what it sends.
+    """
+    code = 1
+    try:
+        # The caller stops its processes itself; SIGTERM ends the copy at once.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.close(read)
+        with os.fdopen(write, "wb") as out:
+            out.write(pickle.dumps(_outcome(task)))
+        code = 0
+    finally:
+        os._exit(code)
+
+
 def _outcome_of(outcome: tuple[str, object]) -> Judged:
     status, value = outcome
     if status != "ok":
@@ -168,7 +255,7 @@ def _outcome_of(outcome: tuple[str, object]) -> Judged:
     return value
 
 
-def _receive(process: subprocess.Popen[bytes]) -> Judged:
+def _receive(process: subprocess.Popen[bytes] | _Copy) -> Judged:
     assert process.stdout is not None  # noqa: S101  (a pipe was asked for)
     with process.stdout:
         data = process.stdout.read()
@@ -188,14 +275,15 @@ def parts_judged(
 
     Gives the tasks with their outcomes, in the input order, or ``None`` when the parts
     cannot stand for a run in one process (see the module). The processes are fresh
-    interpreters (nothing is forked), stopped when the caller is interrupted.
+    interpreters or copies of this process (see the module), stopped when the caller is
+    interrupted.
 
     Raises:
         PartError: a part could not be judged.
 
     """
     tasks: list[Task] = []
-    running: list[subprocess.Popen[bytes]] = []
+    running: list[subprocess.Popen[bytes] | _Copy] = []
     made: list[Path] = []  # every temporary file, named before it is created
     try:
         for part in parts:
@@ -292,7 +380,7 @@ def claims_in_parts(
         columns=columns, in_format=kind, **{**options, "rules": resolve_rules(options["rules"])}
     )
     settings.claims(())  # a bad setting is reported before any process starts
-    planned = plan(path, encoding, delimiter, columns, jobs, kind=kind)
+    planned = plan(path, encoding, delimiter, columns, jobs, kind=kind, slow_start=not copies())
     if planned is not None:
         folder = tempfile.gettempdir()
         with parts_judged(*planned, settings, folder, claims=True) as judged:

@@ -322,7 +322,15 @@ def _in_parts(
         return None
     delimiter = _DELIMITERS.get(args.delimiter or "")
     columns = settings.columns
-    planned = _cuts.plan(args.file, args.encoding, delimiter, columns, jobs, kind=in_format)
+    planned = _cuts.plan(
+        args.file,
+        args.encoding,
+        delimiter,
+        columns,
+        jobs,
+        kind=in_format,
+        slow_start=not _jobs.copies(),
+    )
     if planned is None:
         return None
     folder = str(output.temp.parent) if output.temp else tempfile.gettempdir()
