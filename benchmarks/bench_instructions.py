@@ -8,8 +8,8 @@ prints their ratio beside the target:
 
 - ``floor``: a process that only reads the file with ``csv.DictReader`` (as
   ``bench_claims.py``'s ``floor``);
-- ``start``: ``inami-ppl --version``, the command's start (the interpreter and the
-  package loaded), a share of every run of the command;
+- ``start``: the command on a file without rows (the interpreter, the package and the rules
+  loaded, the output written), a share of every run of the command;
 - ``command``: ``inami-ppl assess --grouped --jobs 1 FILE -o OUT``, as ``bench_targets.py``
   runs it.
 
@@ -67,6 +67,12 @@ def instructions(command: Sequence[str], folder: Path) -> int:
     return int(found.group(1))
 
 
+def _command(path: Path, folder: Path) -> list[str]:
+    """The one-process command of the target on ``path``."""
+    out = str(folder / "out.csv")
+    return [str(COMMAND), "assess", "--grouped", "--jobs", "1", str(path), "-o", out]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--size", type=int, default=200_000, help="sessions (200,000)")
@@ -84,15 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         folder = Path(name)
         counts = {
             "floor": instructions([sys.executable, "-c", FLOOR, str(path)], folder),
-            "start": instructions([str(COMMAND), "--version"], folder),
-            "command": instructions(
-                [
-                    str(COMMAND),
-                    *("assess", "--grouped", "--jobs", "1", str(path)),
-                    *("-o", str(folder / "out.csv")),
-                ],
-                folder,
-            ),
+            "start": instructions(_command(claims_file(0, args.seed), folder), folder),
+            "command": instructions(_command(path, folder), folder),
         }
     floor = counts["floor"]
     for name, count in counts.items():

@@ -8,6 +8,10 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
+import inami_ppl
+
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
 README = (ROOT / "README.md").read_text("utf-8")
@@ -51,3 +55,18 @@ def test_the_core_never_imports_matplotlib_pandas_or_pyspark() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=False
     )
     assert (0, "[]\n") == (done.returncode, done.stdout), done.stderr
+
+
+def test_the_version_is_read_when_asked_for_not_when_the_package_loads() -> None:
+    code = (
+        "import inami_ppl, inami_ppl.cli\n"
+        "before = inami_ppl._version.cache_info().misses\n"
+        "same = inami_ppl.__version__ == inami_ppl._version()\n"
+        "print(before, same, inami_ppl._version.cache_info().misses)\n"
+    )
+    done = subprocess.run(  # noqa: S603  (our own interpreter and code)
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert (0, "0 True 1\n") == (done.returncode, done.stdout), done.stderr
+    with pytest.raises(AttributeError, match="no attribute 'version'"):
+        inami_ppl.version  # noqa: B018  # type: ignore[attr-defined]

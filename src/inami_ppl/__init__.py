@@ -9,7 +9,7 @@ sources.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+import functools
 
 from inami_ppl.assess import assess, assess_history, next_allowed_date, patient_share, remaining
 from inami_ppl.booking import BookingCheck, check_booking
@@ -36,10 +36,28 @@ from inami_ppl.quotas import Remaining
 from inami_ppl.rulesets import Rules, Ruleset, RuleValue, default_rules, load_rules, ruleset_for
 from inami_ppl.tariffs import practitioner_fee
 
-try:
-    __version__ = version("inami-ppl")
-except PackageNotFoundError:  # pragma: no cover - only when run from a bare source tree
-    __version__ = "0.0.0"
+
+def __getattr__(name: str) -> str:
+    """``__version__``: the installed package's version, read when first asked for.
+
+    Reading the package's metadata takes a fifth of the time the package takes to load,
+    which every run of the command would pay for a version it seldom shows.
+    """
+    if name == "__version__":
+        return _version()
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
+@functools.cache
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415  (see above)
+
+    try:
+        return version("inami-ppl")
+    except PackageNotFoundError:  # pragma: no cover - only when run from a bare source tree
+        return "0.0.0"
+
 
 __all__ = [
     "FORMAT_VERSION",

@@ -29,7 +29,8 @@ from collections.abc import Sequence
 from types import FrameType
 from typing import Final, cast
 
-from inami_ppl import __version__, _cuts, _jobs, _streams
+import inami_ppl
+from inami_ppl import _cuts, _jobs, _streams
 from inami_ppl._pipeline import Done, Rows, Settings, assess_part
 from inami_ppl._report_command import report, report_options
 from inami_ppl._rules_command import amended, rules, rules_option, rules_options
@@ -81,12 +82,29 @@ EXIT_TERMINATED: Final = 143
 _DELIMITERS: Final = {",": ",", ";": ";", "tab": "\t", "\\t": "\t"}
 
 
+class _Version(argparse.Action):
+    """``--version``: the package's version, read only when asked for (see ``__version__``)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        say(f"inami-ppl {inami_ppl.__version__}", sys.stdout)
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="inami-ppl",
         description="Belgium's rules for reimbursed first-line psychological care.",
     )
-    parser.add_argument("--version", action="version", version=f"inami-ppl {__version__}")
+    parser.add_argument("--version", action=_Version, help="show the version and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _assess_options(commands)
     rules_options(commands)
