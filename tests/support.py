@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -80,3 +82,11 @@ def dated_window_rules(*policies: str) -> Rules:
 
 # The frozen rule table that the mechanism tests read (conftest.py makes it the default).
 FIXTURE_TABLE = Path(__file__).parent / "fixtures" / "rules.toml"
+
+
+def fresh_python(code: str) -> tuple[int, str, str]:
+    """Run ``code`` in a new interpreter of this Python: exit code, standard output and error."""
+    done = subprocess.run(  # noqa: S603  (our own interpreter and code)
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    return done.returncode, done.stdout, done.stderr

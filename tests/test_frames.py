@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,6 +21,7 @@ from inami_ppl.frames import (
     summary_frame,
     what_if_frame,
 )
+from support import fresh_python
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "claims.csv"
@@ -148,10 +147,8 @@ def test_the_core_library_imports_and_works_without_pandas() -> None:
         "assert inami_ppl.assess(p, [], s).allowed\n"
         "try:\n    import inami_ppl.frames\nexcept ImportError:\n    print('no pandas')\n"
     )
-    done = subprocess.run(  # noqa: S603  (our own interpreter and code)
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False
-    )
-    assert (0, "no pandas\n") == (done.returncode, done.stdout), done.stderr
+    code_out_err = fresh_python(code)
+    assert (0, "no pandas\n") == code_out_err[:2], code_out_err[2]
 
 
 def test_missing_cells_of_nullable_pandas_types_take_the_defaults() -> None:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 
 import inami_ppl
+from support import fresh_python
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
@@ -51,10 +50,8 @@ def test_the_core_never_imports_matplotlib_pandas_or_pyspark() -> None:
         "loaded = {'matplotlib', 'pandas', 'pyspark', 'numpy'} & set(sys.modules)\n"
         "print(sorted(loaded))\n"
     )
-    done = subprocess.run(  # noqa: S603  (our own interpreter and code)
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False
-    )
-    assert (0, "[]\n") == (done.returncode, done.stdout), done.stderr
+    code_out_err = fresh_python(code)
+    assert (0, "[]\n") == code_out_err[:2], code_out_err[2]
 
 
 def test_the_version_is_read_when_asked_for_not_when_the_package_loads() -> None:
@@ -64,9 +61,7 @@ def test_the_version_is_read_when_asked_for_not_when_the_package_loads() -> None
         "same = inami_ppl.__version__ == inami_ppl._version()\n"
         "print(before, same, inami_ppl._version.cache_info().misses)\n"
     )
-    done = subprocess.run(  # noqa: S603  (our own interpreter and code)
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False
-    )
-    assert (0, "0 True 1\n") == (done.returncode, done.stdout), done.stderr
+    code_out_err = fresh_python(code)
+    assert (0, "0 True 1\n") == code_out_err[:2], code_out_err[2]
     with pytest.raises(AttributeError, match="no attribute 'version'"):
         inami_ppl.version  # noqa: B018  # type: ignore[attr-defined]
