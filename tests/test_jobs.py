@@ -17,7 +17,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from decimal import Decimal
@@ -32,6 +31,7 @@ from inami_ppl import Rules, _collect, _cuts, _jobs, _pipeline, cli, default_rul
 from inami_ppl.claims import assess_file
 from inami_ppl.claims.rows import split_rows
 from inami_ppl.errors import InvalidInputError
+from support import fresh_python
 
 HEADER = "patient_id,birth_date,date,network,function,setting,note"
 
@@ -379,46 +379,54 @@ def test_parts_in_processes_give_the_bytes_of_one_process(
     assert 3 == len(planned[1])
 
 
-class _Spy:
-    """Counts the processes started each way (copies of this process, fresh interpreters)."""
+# The tests of copies run in a new interpreter: a copy is made only by a process of one thread,
+# and this one may run others (a library's, once loaded); Python 3.12 warns when a process
+# of several threads is copied.
+_COPIES = """
+import sys, threading, time
+from inami_ppl import _cuts, _jobs, cli
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.copies = self.fresh = 0
-        copy, fresh = _jobs._Copy, _jobs._fresh
+_cuts.MIN_PART_BYTES = 0
+used = []
+copy, fresh = _jobs._Copy, _jobs._fresh
+_jobs._Copy = lambda task: used.append("copy") or copy(task)
+_jobs._fresh = lambda task: used.append("fresh") or fresh(task)
+path = sys.argv[1]
 
-        def counted_copy(task: _jobs.Task) -> _jobs._Copy:
-            self.copies += 1
-            return copy(task)
 
-        def counted_fresh(task: _jobs.Task) -> subprocess.Popen[bytes]:
-            self.fresh += 1
-            return fresh(task)
+def output(jobs):
+    out = path + f".{len(used)}.out"
+    code = cli.main(["assess", path, "--grouped", "--jobs", str(jobs), "-o", out, "--summary"])
+    with open(out, "rb") as data:
+        return code, data.read()
 
-        monkeypatch.setattr(_jobs, "_Copy", counted_copy)
-        monkeypatch.setattr(_jobs, "_fresh", counted_fresh)
+
+one = output(1)
+alone = _jobs.copies()
+with_copies = output(3)
+stop = threading.Event()
+other = threading.Thread(target=stop.wait)
+other.start()
+shared = _jobs.copies()
+with_fresh = output(3)
+stop.set()
+other.join()
+# The system lets the thread go a moment after ``join`` returns.
+deadline = time.monotonic() + 30
+while not _jobs.copies() and time.monotonic() < deadline:
+    time.sleep(0.01)
+print(alone, shared, _jobs.copies(), used, one == with_copies == with_fresh, one[0])
+"""
 
 
 def test_the_other_parts_run_in_copies_of_a_process_of_one_thread_else_in_fresh_ones(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
     path = _file(tmp_path, *[row for n in range(9) for row in _patient(n)])
-    monkeypatch.setattr(_cuts, "MIN_PART_BYTES", 0)
-    one = assess(path, 1, "--summary", capture=capsys)
-    spy = _Spy(monkeypatch)
-    assert _jobs.copies()  # this process runs one thread
-    assert one == assess(path, 3, "--summary", capture=capsys)
-    assert (2, 0) == (spy.copies, spy.fresh)
-    stop = threading.Event()
-    other = threading.Thread(target=stop.wait)
-    other.start()
-    try:
-        assert not _jobs.copies()  # a copy could inherit a lock the other thread holds
-        assert one == assess(path, 3, "--summary", capture=capsys)
-        assert (2, 2) == (spy.copies, spy.fresh)
-    finally:
-        stop.set()
-        other.join()
-    assert _jobs.copies()
+    code, out, err = fresh_python(_COPIES.replace("sys.argv[1]", repr(str(path))))
+    # A copy could inherit a lock that another thread holds: fresh interpreters then.
+    expected = "True False True ['copy', 'copy', 'fresh', 'fresh'] True 0\n"
+    assert (0, expected) == (code, out), err
 
 
 def test_the_first_part_is_cut_larger_only_when_the_other_processes_start_slowly(
@@ -436,31 +444,30 @@ def test_the_first_part_is_cut_larger_only_when_the_other_processes_start_slowly
     assert [2, 22, 42] == [part.first_line for part in quick[1]]
 
 
-def _exits_with_7(task: object) -> tuple[str, object]:
-    os._exit(7)
+_STOPPED = """
+import os, signal, time
+from inami_ppl import _jobs
+
+_jobs._outcome = lambda task: os._exit(7)  # as the copy runs it
+dead = _jobs._Copy(None)
+while dead.poll() is None:
+    time.sleep(0.01)
+try:
+    _jobs._receive(dead)
+except _jobs.PartError as error:
+    print(dead.returncode, error, dead.poll() == dead.wait())
+_jobs._outcome = lambda task: time.sleep(60)
+running = _jobs._Copy(None)
+before = running.poll()
+running.terminate()
+print(before, running.wait() == running.wait() == running.poll() == -signal.SIGTERM)
+running.stdout.close()
+"""
 
 
-def test_a_copy_that_dies_is_reported_with_its_exit_code(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_jobs, "_outcome", _exits_with_7)  # as the copy runs it
-    copy = _jobs._Copy(None)  # type: ignore[arg-type]
-    deadline = time.monotonic() + 60
-    while copy.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert 7 == copy.returncode
-    with pytest.raises(_jobs.PartError, match="exit code 7"):
-        _jobs._receive(copy)
-    assert 7 == copy.poll() == copy.wait()
-
-
-def test_a_copy_still_running_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_jobs, "_outcome", lambda task: time.sleep(60))
-    copy = _jobs._Copy(None)  # type: ignore[arg-type]
-    assert copy.poll() is None
-    copy.terminate()
-    assert -signal.SIGTERM == copy.wait()
-    assert -signal.SIGTERM == copy.wait() == copy.poll()
-    assert copy.stdout is not None
-    copy.stdout.close()
+def test_a_copy_that_dies_is_reported_and_one_still_running_is_stopped() -> None:
+    code, out, err = fresh_python(_STOPPED)
+    assert (0, "7 a process stopped (exit code 7) True\nNone True\n") == (code, out), err
 
 
 def test_assess_file_in_parts_gives_the_claims_of_one_process(
