@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import gc
 import io
 import json
@@ -468,6 +469,28 @@ running.stdout.close()
 def test_a_copy_that_dies_is_reported_and_one_still_running_is_stopped() -> None:
     code, out, err = fresh_python(_STOPPED)
     assert (0, "7 a process stopped (exit code 7) True\nNone True\n") == (code, out), err
+
+
+def _no_fork() -> int:
+    raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+
+def test_a_copy_that_cannot_be_made_fails_the_run_and_leaves_no_descriptor_open(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _file(tmp_path, *[row for n in range(6) for row in _patient(n)])
+    monkeypatch.setattr(_cuts, "MIN_PART_BYTES", 0)
+    monkeypatch.setattr(_jobs, "copies", lambda: True)
+    monkeypatch.setattr(os, "fork", _no_fork)
+    descriptors = sorted(p.name for p in Path("/proc/self/fd").iterdir())
+    code, data, err = assess(path, 2, capture=capsys)
+    assert (3, None) == (code, data)
+    assert "Resource temporarily unavailable" in err
+    with monkeypatch.context() as patch:
+        patch.setattr(sys, "stdout", None)  # nothing to flush before the copy
+        with pytest.raises(_jobs.PartError, match="Resource temporarily unavailable"):
+            _jobs._Copy(None)  # type: ignore[arg-type]
+    assert descriptors == sorted(p.name for p in Path("/proc/self/fd").iterdir())
 
 
 def test_assess_file_in_parts_gives_the_claims_of_one_process(

@@ -195,11 +195,17 @@ class _Copy:
     """
 
     def __init__(self, task: Task) -> None:
-        read, write = os.pipe()
         # Nothing buffered here may be written twice, once by each process.
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(AttributeError, OSError, ValueError):  # none, gone, closed
+                stream.flush()
+        read, write = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError as error:  # no process can be made now (too many, no memory)
+            os.close(read)
+            os.close(write)
+            raise PartError(error.strerror or type(error).__name__) from None
         if pid == 0:  # pragma: no cover - the copy: its coverage data is not saved
             _judge_in_copy(task, read, write)
         os.close(write)
