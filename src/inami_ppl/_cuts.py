@@ -3,10 +3,9 @@
 A file is cut at the start of a line where the patient changes (between two lines that
 are whole rows without quotes), near equal shares of its bytes (the first part, judged by
 the calling process while the others start, a little more when they start as fresh
-interpreters). Each part is read on its
-own, its lines numbered from the right line of the file. A cut is checked as the part
-before it is read: that part must end at the end of a row, not inside a quoted cell that
-runs over several lines (:attr:`PartReader.whole`).
+interpreters). Each part is read on its own, its lines numbered from the right line of the
+file. A cut is checked as the part before it is read: that part must end at the end of a
+row, not inside a quoted cell that runs over several lines (:attr:`PartReader.whole`).
 """
 
 from __future__ import annotations

@@ -280,6 +280,9 @@ def assess_file(
     ``jobs`` above 1 judges a grouped file given by its path in that many processes
     at once (the claims are the same; they come once every part is judged, and
     ``progress`` is called at the end only); other files are judged in this process.
+    On Linux, called from a process that runs one thread, the other processes are copies
+    of this one (``os.fork``), which end as soon as their part is judged; from a process
+    running several threads (a notebook's, for one), fresh interpreters.
 
     Raises:
         ClaimsFileError: the CSV header is missing or wrong (when iteration starts).
