@@ -84,9 +84,10 @@ def dated_window_rules(*policies: str) -> Rules:
 FIXTURE_TABLE = Path(__file__).parent / "fixtures" / "rules.toml"
 
 
-def fresh_python(code: str) -> tuple[int, str, str]:
-    """Run ``code`` in a new interpreter of this Python: exit code, standard output and error."""
+def python_prints(code: str) -> str:
+    """What ``code`` prints in a new interpreter of this Python, which must end with exit 0."""
     done = subprocess.run(  # noqa: S603  (our own interpreter and code)
         [sys.executable, "-c", code], capture_output=True, text=True, check=False
     )
-    return done.returncode, done.stdout, done.stderr
+    assert done.returncode == 0, done.stderr
+    return done.stdout

@@ -32,7 +32,7 @@ from inami_ppl import Rules, _collect, _cuts, _jobs, _pipeline, cli, default_rul
 from inami_ppl.claims import assess_file
 from inami_ppl.claims.rows import split_rows
 from inami_ppl.errors import InvalidInputError
-from support import fresh_python
+from support import python_prints
 
 HEADER = "patient_id,birth_date,date,network,function,setting,note"
 
@@ -424,10 +424,9 @@ def test_the_other_parts_run_in_copies_of_a_process_of_one_thread_else_in_fresh_
     tmp_path: Path,
 ) -> None:
     path = _file(tmp_path, *[row for n in range(9) for row in _patient(n)])
-    code, out, err = fresh_python(_COPIES.replace("sys.argv[1]", repr(str(path))))
+    out = python_prints(_COPIES.replace("sys.argv[1]", repr(str(path))))
     # A copy could inherit a lock that another thread holds: fresh interpreters then.
-    expected = "True False True ['copy', 'copy', 'fresh', 'fresh'] True 0\n"
-    assert (0, expected) == (code, out), err
+    assert "True False True ['copy', 'copy', 'fresh', 'fresh'] True 0\n" == out
 
 
 def test_the_first_part_is_cut_larger_only_when_the_other_processes_start_slowly(
@@ -467,8 +466,7 @@ running.stdout.close()
 
 
 def test_a_copy_that_dies_is_reported_and_one_still_running_is_stopped() -> None:
-    code, out, err = fresh_python(_STOPPED)
-    assert (0, "7 a process stopped (exit code 7) True\nNone True\n") == (code, out), err
+    assert "7 a process stopped (exit code 7) True\nNone True\n" == python_prints(_STOPPED)
 
 
 def _no_fork() -> int:

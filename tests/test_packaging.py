@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import inami_ppl
-from support import fresh_python
+from support import python_prints
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
@@ -50,8 +50,7 @@ def test_the_core_never_imports_matplotlib_pandas_or_pyspark() -> None:
         "loaded = {'matplotlib', 'pandas', 'pyspark', 'numpy'} & set(sys.modules)\n"
         "print(sorted(loaded))\n"
     )
-    code_out_err = fresh_python(code)
-    assert (0, "[]\n") == code_out_err[:2], code_out_err[2]
+    assert "[]\n" == python_prints(code)
 
 
 def test_the_version_is_read_when_asked_for_not_when_the_package_loads() -> None:
@@ -61,7 +60,6 @@ def test_the_version_is_read_when_asked_for_not_when_the_package_loads() -> None
         "same = inami_ppl.__version__ == inami_ppl._version()\n"
         "print(before, same, inami_ppl._version.cache_info().misses)\n"
     )
-    code_out_err = fresh_python(code)
-    assert (0, "0 True 1\n") == code_out_err[:2], code_out_err[2]
+    assert "0 True 1\n" == python_prints(code)
     with pytest.raises(AttributeError, match="no attribute 'version'"):
         inami_ppl.version  # noqa: B018  # type: ignore[attr-defined]
