@@ -58,6 +58,7 @@ __all__ = [
     "messages",
     "output_chunks",
     "parts_judged",
+    "parts_of",
     "serve",
 ]
 
@@ -160,6 +161,19 @@ def copies() -> bool:
         return sum(1 for _ in Path("/proc/self/task").iterdir()) == 1
     except OSError:  # pragma: no cover - /proc is not mounted
         return False
+
+
+def parts_of(
+    path: str,
+    encoding: str,
+    delimiter: str | None,
+    columns: tuple[str, ...],
+    jobs: int,
+    *,
+    kind: Literal["csv", "jsonl"],
+) -> tuple[Source, list[Part]] | None:
+    """:func:`~inami_ppl._cuts.plan`, the first part cut larger when the others start slowly."""
+    return plan(path, encoding, delimiter, columns, jobs, kind=kind, slow_start=not copies())
 
 
 def _start(task: Task) -> subprocess.Popen[bytes] | _Copy:
@@ -386,7 +400,7 @@ def claims_in_parts(
         columns=columns, in_format=kind, **{**options, "rules": resolve_rules(options["rules"])}
     )
     settings.claims(())  # a bad setting is reported before any process starts
-    planned = plan(path, encoding, delimiter, columns, jobs, kind=kind, slow_start=not copies())
+    planned = parts_of(path, encoding, delimiter, columns, jobs, kind=kind)
     if planned is not None:
         folder = tempfile.gettempdir()
         with parts_judged(*planned, settings, folder, claims=True) as judged:

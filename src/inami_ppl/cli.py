@@ -30,7 +30,7 @@ from types import FrameType
 from typing import Final, cast
 
 import inami_ppl
-from inami_ppl import _cuts, _jobs, _streams
+from inami_ppl import _jobs, _streams
 from inami_ppl._pipeline import Done, Rows, Settings, assess_part
 from inami_ppl._report_command import report, report_options
 from inami_ppl._rules_command import amended, rules, rules_option, rules_options
@@ -340,15 +340,7 @@ def _in_parts(
         return None
     delimiter = _DELIMITERS.get(args.delimiter or "")
     columns = settings.columns
-    planned = _cuts.plan(
-        args.file,
-        args.encoding,
-        delimiter,
-        columns,
-        jobs,
-        kind=in_format,
-        slow_start=not _jobs.copies(),
-    )
+    planned = _jobs.parts_of(args.file, args.encoding, delimiter, columns, jobs, kind=in_format)
     if planned is None:
         return None
     folder = str(output.temp.parent) if output.temp else tempfile.gettempdir()
