@@ -6,8 +6,8 @@ runs the same two processes under valgrind's callgrind, which counts the instruc
 processor runs for them (the same count every run, whatever else the machine does), and
 prints their ratio beside the target:
 
-- ``floor``: a process that only reads the file with ``csv.DictReader`` (as
-  ``bench_claims.py``'s ``floor``);
+- ``floor``: a process that only reads the file with ``csv.DictReader``
+  (``bench_claims.py --measure floor``, the floor of ``bench_targets.py``);
 - ``start``: the command on a file without rows (the interpreter, the package and the rules
   loaded, the output written), a share of every run of the command;
 - ``command``: ``inami-ppl assess --grouped --jobs 1 FILE -o OUT``, as ``bench_targets.py``
@@ -35,14 +35,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import COMMAND, claims_file, machine
+from _common import COMMAND, HERE, claims_file, machine
 from bench_targets import CPU_RATIO
 
-FLOOR = (
-    "import csv, sys\n"
-    "with open(sys.argv[1], newline='', encoding='utf-8') as f:\n"
-    "    print(sum(1 for _ in csv.DictReader(f)))\n"
-)
 _VALGRIND = shutil.which("valgrind") or "valgrind"
 _COLLECTED = re.compile(r"Collected : (\d+)")
 
@@ -89,7 +84,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         counts = {
-            "floor": instructions([sys.executable, "-c", FLOOR, str(path)], folder),
+            "floor": instructions(
+                [sys.executable, str(HERE / "bench_claims.py"), "--measure", "floor", str(path)],
+                folder,
+            ),
             "start": instructions(_command(claims_file(0, args.seed), folder), folder),
             "command": instructions(_command(path, folder), folder),
         }

@@ -48,19 +48,20 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _command(path: Path, jobs: int, out: Path) -> list[str]:
+    """The command as a user runs it, with ``--jobs jobs``, writing to ``out``."""
+    return [str(COMMAND), "assess", str(path), "--grouped", "--jobs", str(jobs), "-o", str(out)]
+
+
 def _run(path: Path, jobs: int, out: Path) -> tuple[float, float]:
     """Wall and processor seconds of one run of the command."""
-    command = [str(COMMAND), "assess", str(path), "--grouped", "--jobs", str(jobs)]
     cpu = _children_cpu()
     start = time.perf_counter()
-    done = subprocess.run([*command, "-o", str(out)], capture_output=True, check=False)  # noqa: S603
+    done = subprocess.run(_command(path, jobs, out), capture_output=True, check=False)  # noqa: S603
     wall = time.perf_counter() - start
     if done.returncode not in (0, 1):
         sys.exit(f"--jobs {jobs} failed ({done.returncode}): {done.stderr.decode()[-500:]}")
     return wall, _children_cpu() - cpu
-
-
-_ONE = (str(COMMAND), "assess", "--grouped", "--jobs", "1")
 
 
 def _twins(path: Path) -> tuple[float, float]:
@@ -68,7 +69,7 @@ def _twins(path: Path) -> tuple[float, float]:
     start = time.perf_counter()
     processes = [
         subprocess.Popen(  # noqa: S603  (the command, twice)
-            [*_ONE, str(path), "-o", str(OUT / f"twin-{i}.csv")],
+            _command(path, 1, OUT / f"twin-{i}.csv"),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
